@@ -1,0 +1,176 @@
+"""The public content core: pages, themes, content notes and story media.
+
+Nothing private lives here: contact details, consent answers and story keys belong to `moderation`.
+"""
+
+from django.db import models
+from django.utils.text import slugify
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtailmedia.models import AbstractMedia
+
+from .blocks import StoryBodyBlock
+from .storage import private_storage, random_media_name
+
+
+class StoryFormat(models.TextChoices):
+    TEXT = "text", "Written"
+    AUDIO = "audio", "Audio"
+    VIDEO = "video", "Video"
+
+
+class Theme(index.Indexed, models.Model):
+    """A theme stories can be browsed by: curated by the team, or suggested by a contributor and accepted."""
+
+    class Origin(models.TextChoices):
+        CURATED = "curated", "Curated"
+        SUGGESTED = "suggested", "Suggested by a contributor"
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    description = models.TextField(blank=True)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.CURATED)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"), FieldPanel("origin")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:80]
+        super().save(*args, **kwargs)
+
+
+class ContentNote(models.Model):
+    """A descriptive note shown before a story (e.g. "self-harm"), which readers can also hide stories by."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:60]
+        super().save(*args, **kwargs)
+
+
+class StoryMedia(AbstractMedia):
+    """A story's audio or video. The uploaded original is private; only a published copy is ever served publicly."""
+
+    file = models.FileField(storage=private_storage, upload_to=random_media_name, verbose_name="file")
+    # A metadata-free copy made at publication (redactions applied); the only file public views may serve.
+    published_file = models.FileField(
+        storage=private_storage, upload_to=random_media_name, blank=True, verbose_name="published copy"
+    )
+    # The container and codec found by probing the content (never the browser's or the file name's claim).
+    container = models.CharField(max_length=32, blank=True)
+    audio_codec = models.CharField(max_length=32, blank=True)
+    content_type = models.CharField(max_length=64, blank=True)
+
+    admin_form_fields = ("title", "file", "collection", "thumbnail")
+
+    class Meta(AbstractMedia.Meta):
+        verbose_name = "story media"
+        verbose_name_plural = "story media"
+
+    def delete_files(self) -> None:
+        """Delete the original, the published copy and the thumbnail from storage (erasure, withdrawal)."""
+        for field in (self.file, self.published_file, self.thumbnail):
+            if field and field.name:
+                field.storage.delete(field.name)
+
+
+class HomePage(Page):
+    intro = models.TextField(blank=True, help_text="A few plain words introducing Voicebox.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    max_count = 1
+    subpage_types = ["stories.StoryIndexPage"]
+    template = "stories/home_page.html"
+
+
+class StoryIndexPage(Page):
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    max_count = 1
+    parent_page_types = ["stories.HomePage"]
+    subpage_types = ["stories.StoryPage"]
+    template = "stories/story_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["stories"] = StoryPage.objects.live().public().child_of(self).order_by("-first_published_at").specific()
+        return context
+
+
+class StoryPage(Page):
+    """A published story. Only publishable content: what the contributor agreed the public may see."""
+
+    body = StreamField(StoryBodyBlock(), blank=True, help_text="The story, paragraph by paragraph, as plain text.")
+    story_format = models.CharField(max_length=8, choices=StoryFormat.choices, default=StoryFormat.TEXT)
+    media = models.ForeignKey(StoryMedia, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # False when the contributor chose "my words, not my voice": the transcript is shown, the media never is.
+    show_media = models.BooleanField(default=True)
+    # The confirmed transcript (segments with timings), copied here when the story is published.
+    transcript = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=12, default="en", help_text="Language code, e.g. en, cy, pl.")
+    display_name = models.CharField(
+        max_length=80, blank=True, help_text="How the contributor chose to be named; empty means anonymous."
+    )
+    themes = ParentalManyToManyField(Theme, blank=True, related_name="stories")
+    content_notes = ParentalManyToManyField(ContentNote, blank=True, related_name="stories")
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("display_name"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("story_format"),
+                FieldPanel("media"),
+                FieldPanel("show_media"),
+                FieldPanel("language"),
+            ],
+            heading="Format",
+        ),
+        FieldPanel("themes"),
+        FieldPanel("content_notes"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("body"),
+        index.SearchField("transcript_text"),
+        index.FilterField("story_format"),
+        index.FilterField("language"),
+    ]
+    parent_page_types = ["stories.StoryIndexPage"]
+    subpage_types = []
+    template = "stories/story_page.html"
+
+    @property
+    def transcript_text(self) -> str:
+        return " ".join(segment.get("text", "").strip() for segment in self.transcript or [])
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [block.value for block in self.body if block.block_type == "paragraph"]
+
+    @property
+    def byline(self) -> str:
+        return self.display_name or "Anonymous"

@@ -1,0 +1,272 @@
+"""Settings shared by every environment.
+
+Every environment variable Voicebox understands is read here, and only here, so an operator can see the whole
+configuration surface in one file (mirrored, with defaults, in `.env.example`). The other settings modules only
+choose between the values read below.
+"""
+
+from pathlib import Path
+
+from environs import Env
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = Env()
+env.read_env(BASE_DIR / ".env", recurse=False)
+
+# --- Core -------------------------------------------------------------------------------------------------------
+SECRET_KEY = env.str("SECRET_KEY", default="")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://localhost:8000")
+WAGTAIL_SITE_NAME = "Voicebox"
+# Where local state lives in the embedded default: the SQLite file, uploaded files, the model cache.
+VAR_DIR = env.path("VOICEBOX_VAR_DIR", default=BASE_DIR / "var")
+
+INSTALLED_APPS = [
+    "stories",
+    "transcription",
+    "moderation",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "wagtailmedia",
+    "modelcluster",
+    "taggit",
+    "django_tasks",
+    "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "stories.middleware.ContentSecurityPolicyMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so lockouts see the authenticated request.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "voicebox.urls"
+WSGI_APPLICATION = "voicebox.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite by default, PostgreSQL (or anything dj-database-url reads) with DATABASE_URL ------------------
+DATABASES = {
+    "default": env.dj_db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'voicebox.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A web process and a worker share the file: wait for locks instead of failing, and use WAL for concurrency.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: local memory by default, Redis with REDIS_URL (rate limits need a shared cache in production) ---------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "voicebox"}}
+
+# --- Files: local disk by default, S3-compatible storage with S3_BUCKET -------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "static_collected"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Private files (original uploads, unpublished derivatives) live outside MEDIA_ROOT so no URL can reach them.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+
+S3_BUCKET = env.str("S3_BUCKET", default="")
+S3_OPTIONS = {
+    "bucket_name": S3_BUCKET,
+    "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+    "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+    "region_name": env.str("S3_REGION", default="") or None,
+    "custom_domain": env.str("S3_CUSTOM_DOMAIN", default="") or None,
+    "file_overwrite": False,
+}
+if S3_BUCKET:
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**S3_OPTIONS, "location": "public"},
+        },
+        # Private objects are never public-read; access goes through Voicebox's own views or short-lived signed URLs.
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **S3_OPTIONS,
+                "location": "private",
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": 300,
+                "custom_domain": None,
+            },
+        },
+    }
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        },
+    }
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+
+# Uploads over this size stream to a temporary file instead of memory (Django's default is 2.5 MB; keep it small).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+FILE_UPLOAD_TEMP_DIR = env.path("FILE_UPLOAD_TEMP_DIR", default=None)
+
+# --- Story media limits ------------------------------------------------------------------------------------------
+VOICEBOX_MAX_UPLOAD_BYTES = env.int("VOICEBOX_MAX_UPLOAD_MB", default=500) * 1024 * 1024
+VOICEBOX_MAX_MEDIA_SECONDS = env.int("VOICEBOX_MAX_MEDIA_MINUTES", default=60) * 60
+
+# --- Background tasks: database queue by default, Redis/RQ with TASK_BACKEND=rq -----------------------------------
+TASK_QUEUES = ["default", "transcription"]
+TASK_BACKEND = env.str("TASK_BACKEND", default="db")
+if TASK_BACKEND == "rq":
+    if not REDIS_URL:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("TASK_BACKEND=rq needs REDIS_URL (for example redis://127.0.0.1:6379/0).")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    # A transcription can take a long time: RQ's default 180 s job timeout would kill it.
+    RQ_QUEUES = {
+        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 4 * 60 * 60 if name == "transcription" else 600}
+        for name in TASK_QUEUES
+    }
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+
+# --- Transcription ---------------------------------------------------------------------------------------------------
+# A model name ("base", "tiny.en") or a path to any CTranslate2 Whisper model directory.
+WHISPER_MODEL = env.str("WHISPER_MODEL", default="base")
+WHISPER_DEVICE = env.str("WHISPER_DEVICE", default="auto")
+WHISPER_CPU_THREADS = env.int("WHISPER_CPU_THREADS", default=1)
+WHISPER_MODEL_CACHE = env.path("WHISPER_MODEL_CACHE", default=VAR_DIR / "models")
+
+# --- Email ----------------------------------------------------------------------------------------------------------
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Voicebox <stories@localhost>")
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.dj_email_url("EMAIL_URL"))
+
+# --- Security ---------------------------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock out a username from one address, so an attacker cannot lock real moderators out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_RESET_ON_SUCCESS = True
+# Number of trusted reverse proxies in front of Voicebox; 0 means REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_VIEW = "stories.views.rate_limited"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No third-party requests and no inline script: everything comes from this origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Wagtail's admin uses inline scripts and styles; it is served under its own, looser policy.
+CSP_RELAXED_PATH_PREFIXES = ("/admin/", "/django-admin/")
+
+# --- Internationalisation ---------------------------------------------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILMEDIA = {"MEDIA_MODEL": "stories.StoryMedia"}
+WAGTAILADMIN_COMMENTS_ENABLED = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
