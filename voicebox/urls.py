@@ -9,6 +9,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("moderation.urls")),
+    path("", include("stories.urls")),
 ]
 
 if settings.DEBUG:
