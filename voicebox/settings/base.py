@@ -7,6 +7,7 @@ choose between the values read below.
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from environs import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -16,13 +17,19 @@ env.read_env(BASE_DIR / ".env", recurse=False)
 
 # --- Core -------------------------------------------------------------------------------------------------------
 SECRET_KEY = env.str("SECRET_KEY", default="")
-DEBUG = env.bool("DEBUG", default=False)
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+# DEBUG is chosen by the settings module (dev: on; production and tests: off), never by an environment variable.
+DEBUG = False
+# Empty unless configured: production refuses to start without it; dev and test add the local names.
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# The public address, for links in emails and the admin. Production derives it from ALLOWED_HOSTS when unset.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL or "http://localhost:8000"
 WAGTAIL_SITE_NAME = "Voicebox"
 # Where local state lives in the embedded default: the SQLite file, uploaded files, the model cache.
 VAR_DIR = env.path("VOICEBOX_VAR_DIR", default=BASE_DIR / "var")
+# `manage.py ensure_local_admin` (dev only) gives the local "admin" user this password, or generates one.
+LOCAL_ADMIN_PASSWORD = env.str("VOICEBOX_ADMIN_PASSWORD", default="")
 
 INSTALLED_APPS = [
     "stories",
@@ -31,6 +38,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -67,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "stories.middleware.ContentSecurityPolicyMiddleware",
+    # Inside CSRF (a filled-in token sets its cookie) and the header middleware (cached pages get fresh headers).
+    "stories.page_cache.PublicPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so lockouts see the authenticated request.
     "axes.middleware.AxesMiddleware",
@@ -138,7 +149,9 @@ if S3_BUCKET:
     STORAGES = {
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {**S3_OPTIONS, "location": "public"},
+            # Plain, stable URLs (no signature) so pages that link to them can be cached; the bucket policy (or a
+            # CDN in front of it) makes the public/ prefix readable. See README, "Scaling out".
+            "OPTIONS": {**S3_OPTIONS, "location": "public", "querystring_auth": False},
         },
         # Private objects are never public-read; access goes through Voicebox's own views or short-lived signed URLs.
         "private": {
@@ -176,13 +189,15 @@ VOICEBOX_MAX_MEDIA_SECONDS = env.int("VOICEBOX_MAX_MEDIA_MINUTES", default=60) *
 # --- Background tasks: database queue by default, Redis/RQ with TASK_BACKEND=rq -----------------------------------
 TASK_QUEUES = ["default", "transcription"]
 TASK_BACKEND = env.str("TASK_BACKEND", default="db")
+if TASK_BACKEND not in ("db", "rq"):
+    raise ImproperlyConfigured(f"TASK_BACKEND must be db or rq, not {TASK_BACKEND!r}.")
 if TASK_BACKEND == "rq":
     if not REDIS_URL:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured("TASK_BACKEND=rq needs REDIS_URL (for example redis://127.0.0.1:6379/0).")
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    # django-tasks-rq's job class runs the django-tasks Task; set here so a plain `manage.py rqworker` uses it.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
     # A transcription can take a long time: RQ's default 180 s job timeout would kill it.
     RQ_QUEUES = {
         name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 4 * 60 * 60 if name == "transcription" else 600}
@@ -204,9 +219,11 @@ TRANSCRIPTION_LEASE_SECONDS = env.int("TRANSCRIPTION_LEASE_SECONDS", default=60)
 TRANSCRIPTION_MAX_ATTEMPTS = env.int("TRANSCRIPTION_MAX_ATTEMPTS", default=4)
 
 # --- Email ----------------------------------------------------------------------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# EMAIL_URL names the mail server (smtp+tls://user:password@host:587, or console:// to print mail). Unset, dev
+# prints mail to the console and production uses Django's default, an SMTP server on localhost:25.
+EMAIL_URL = env.str("EMAIL_URL", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Voicebox <stories@localhost>")
-if env.str("EMAIL_URL", default=""):
+if EMAIL_URL:
     vars().update(env.dj_email_url("EMAIL_URL"))
 
 # --- Security ---------------------------------------------------------------------------------------------------------
@@ -236,6 +253,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS settings, secure by default; SecurityMiddleware only sends HSTS on HTTPS requests, and dev and test switch
+# the redirect off. HSTS preload only signals consent: a site joins browsers' preload list when its owner submits it.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # No third-party requests and no inline script: everything comes from this origin.
@@ -266,6 +289,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILMEDIA = {"MEDIA_MODEL": "stories.StoryMedia"}
 WAGTAILADMIN_COMMENTS_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# A story is published only when its workflow finishes, and then under governance (consent applied, redactions,
+# the metadata-free media copy): see moderation.publication.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "moderation.workflow_finish.finish_workflow"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 LOGGING = {

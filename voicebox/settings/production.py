@@ -3,21 +3,24 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, env
+from .base import ALLOWED_HOSTS, SECRET_KEY, SITE_URL
 
 DEBUG = False
-if len(SECRET_KEY) < 50:
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters in production "
         "(for example: python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
 if not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must name the host names Voicebox is served on.")
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name the host names Voicebox is served on (for example ALLOWED_HOSTS=voicebox.example.org)."
+    )
+if not SITE_URL and ALLOWED_HOSTS[0] in ("*", "."):
+    raise ImproperlyConfigured("SITE_URL must give the public address (for example https://voicebox.example.org).")
+# Links in emails and the admin point at the first host name unless SITE_URL says otherwise.
+WAGTAILADMIN_BASE_URL = SITE_URL or f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
 
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# Voicebox runs behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
