@@ -1,5 +1,14 @@
 from .audit import AuditEvent
 from .consent import ConsentRecord, ConsentText
-from .contributions import Contribution, StoryStatus
+from .contributions import STATUS_EXPLANATIONS, Contribution, HeldUpload, StoryStatus, WithdrawnStoryKey
 
-__all__ = ["AuditEvent", "ConsentRecord", "ConsentText", "Contribution", "StoryStatus"]
+__all__ = [
+    "STATUS_EXPLANATIONS",
+    "AuditEvent",
+    "ConsentRecord",
+    "ConsentText",
+    "Contribution",
+    "HeldUpload",
+    "StoryStatus",
+    "WithdrawnStoryKey",
+]

@@ -28,16 +28,66 @@ class StoryStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class ContributionQuerySet(models.QuerySet):
-    def for_key(self, key: str) -> "Contribution | None":
-        """The contribution a story key opens, or None. The digest comparison is constant-time."""
+# What each state means to the contributor and what happens next, in plain words (shown on /my-story/<key>/).
+# Kept beside the states so a new state cannot be added without saying what it means for the person.
+STATUS_EXPLANATIONS: dict[str, tuple[str, str]] = {
+    StoryStatus.SUBMITTED: (
+        "We've received your story.",
+        "We'll get it ready for review. You don't need to do anything.",
+    ),
+    StoryStatus.PROCESSING: (
+        "We're preparing your recording: checking the file and writing out the words you said.",
+        "When the written version (the transcript) is ready, we'll ask you to check it here. "
+        "Nothing is reviewed or published before you have.",
+    ),
+    StoryStatus.AWAITING_CONTRIBUTOR: (
+        "The written version of your recording is ready for you to check.",
+        "Please read it and confirm your choices. Nothing is reviewed or published until you do.",
+    ),
+    StoryStatus.IN_MODERATION: (
+        "A moderator is reading your story.",
+        "We publish stories unless one of the reasons in our published policy applies. "
+        "If we'd like to change anything, we'll show you here first.",
+    ),
+    StoryStatus.EDITS_PROPOSED: (
+        "A moderator has suggested some changes.",
+        "Look at the changes and accept them or reply. Nothing is published until you agree.",
+    ),
+    StoryStatus.PUBLISHED: (
+        "Your story is published.",
+        "You can withdraw it at any time. We'll take it down and erase it.",
+    ),
+    StoryStatus.DECLINED: (
+        "We haven't published your story.",
+        "The reason is shown here. You can reply or appeal, and a different moderator will look at it.",
+    ),
+    StoryStatus.APPEAL: (
+        "A different moderator is looking at your appeal.",
+        "We'll show you the outcome here.",
+    ),
+    StoryStatus.PAUSED: (
+        "We've paused your story because it says you may be at risk right now. "
+        "This is not a decision against your story.",
+        "Someone from our team will follow up as our safeguarding policy describes. "
+        "If you need help now, the numbers on this page are free and open day and night.",
+    ),
+    StoryStatus.WITHDRAWN: (
+        "You withdrew your story.",
+        "It has been taken down and erased.",
+    ),
+}
+
+
+class KeyHashQuerySet(models.QuerySet):
+    def for_key(self, key: str):
+        """The row a story key opens, or None. The digest comparison is constant-time."""
         if not key or len(key) > 128:
             return None
         digest = hash_story_key(key)
-        contribution = self.filter(key_hash=digest).first()
-        if contribution is None or not hmac.compare_digest(contribution.key_hash, digest):
+        row = self.filter(key_hash=digest).first()
+        if row is None or not hmac.compare_digest(row.key_hash, digest):
             return None
-        return contribution
+        return row
 
 
 class Contribution(models.Model):
@@ -61,7 +111,7 @@ class Contribution(models.Model):
     status_changed_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ContributionQuerySet.as_manager()
+    objects = KeyHashQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -74,3 +124,30 @@ class Contribution(models.Model):
         """A fresh story key and the hash to store; the key itself is shown once and never stored."""
         key = secrets.token_urlsafe(STORY_KEY_BYTES)
         return key, hash_story_key(key)
+
+
+class WithdrawnStoryKey(models.Model):
+    """A content-free tombstone: the hash of a withdrawn story's key, so its link can say "withdrawn and erased"
+    instead of "not found", and so an erasure can be replayed after restoring a backup."""
+
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    withdrawn_at = models.DateTimeField(auto_now_add=True)
+
+    objects = KeyHashQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Withdrawn story key ({self.withdrawn_at:%Y-%m-%d})"
+
+
+class HeldUpload(models.Model):
+    """A recording checked and stored privately while its contributor finishes the share form.
+
+    Claimed (this row deleted, the media kept) when the story is submitted; erased with its files if the form is
+    abandoned, so no one's voice is kept for a story they never sent.
+    """
+
+    media = models.OneToOneField("stories.StoryMedia", on_delete=models.CASCADE, related_name="+")
+    held_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"Held upload {self.pk}"
