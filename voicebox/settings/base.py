@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "stories",
     "transcription",
     "moderation",
+    "research",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+# What each group may do with emerging themes and research stories. No group may add or delete a theme: themes
+# emerge from discovery, and a theme is hidden (for a policy reason), never deleted.
+GROUP_PERMISSIONS = {
+    "Moderators": ["wagtailadmin.access_admin", "research.view_emergingtheme", "research.change_emergingtheme"],
+    "Peer moderators": ["wagtailadmin.access_admin", "research.view_emergingtheme", "research.change_emergingtheme"],
+    "Researchers": ["wagtailadmin.access_admin", "research.view_emergingtheme", "research.explore_research_stories"],
+}
+
+
+def grant_group_permissions(**kwargs) -> None:
+    """After every migrate (so the groups' own data migration has run): give the groups their research permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    for group_name, permission_names in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        for permission_name in permission_names:
+            app_label, codename = permission_name.split(".")
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                group.permissions.add(permission)
+
+
+class ResearchConfig(AppConfig):
+    name = "research"
+    verbose_name = "Emerging themes and research"
+
+    def ready(self):
+        post_migrate.connect(grant_group_permissions, sender=self, dispatch_uid="research_group_permissions")

@@ -1,0 +1,267 @@
+"""Theme discovery: group stories by what they say, without deciding the themes in advance.
+
+Method (chosen by adjusted mutual information on a labelled set; see `bench/theme_methods.py`):
+1. TF-IDF over the words of each story (stop words of every language present removed, sublinear counts);
+2. LSA (truncated SVD) to at most 200 dimensions, so large collections stay small in memory;
+3. average-linkage agglomerative clustering on cosine distance, cut where a group's stories are on average less
+   than 20% alike. No number of themes is fixed in advance, so a small theme is never folded into a big one just
+   to reach a count; groups of fewer than three stories are not themes, and their stories are outliers.
+Large collections are clustered in seeded batches: each batch first joins stories to the themes found so far (by
+the same average-similarity rule), then clusters what is left together with earlier outliers. Memory stays bounded
+by the batch size, and a small theme whose stories arrive in different batches still forms.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
+from stop_words import LANGUAGE_MAPPING, get_stop_words
+
+# Words of two letters or more, in any alphabet; numbers (ages, years, doses) say little about a theme, and the
+# pieces of contractions ("couldn", "t") are not words.
+TOKEN_PATTERN = r"(?u)(?<!['’])\b[^\W\d_]{2,}\b(?!['’])"  # noqa: S105 (a regular expression, not a password)
+WORD = re.compile(r"(?u)(?<!['’])\b[^\W\d_]+\b(?!['’])")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Phrases never run across punctuation: "emociones. Dejar" is not a phrase.
+CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]\"“”…–—]+")
+
+
+@dataclass(frozen=True)
+class Document:
+    story_id: int
+    text: str
+    language: str = "en"
+    # Published for everyone with the contributor's consent: only these are quoted, and public terms come from these.
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class Quote:
+    story_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DiscoveredTheme:
+    terms: tuple[str, ...]  # characteristic phrases, then words, from all its stories
+    public_terms: tuple[str, ...]  # the same, from its public stories only (what public pages may show)
+    story_ids: tuple[int, ...]  # the most typical story first
+    quotes: tuple[Quote, ...]  # short passages from its public stories only
+
+
+@dataclass(frozen=True)
+class DiscoveryParameters:
+    distance_threshold: float = 0.8  # average cosine distance at which groups stop merging
+    min_theme_size: int = 3
+    lsa_dimensions: int = 200
+    batch_size: int = 2000
+    seed: int = 0
+    term_count: int = 8
+    quote_count: int = 3
+    quote_length: tuple[int, int] = (30, 240)
+
+
+@dataclass(frozen=True)
+class DiscoveryResult:
+    themes: tuple[DiscoveredTheme, ...]  # largest first
+    outlier_ids: tuple[int, ...]  # stories that fit no theme
+    parameters: DiscoveryParameters = field(default_factory=DiscoveryParameters)
+
+    @property
+    def method(self) -> str:
+        return "tfidf-lsa-agglomerative"
+
+    def parameters_dict(self) -> dict:
+        return {"method": self.method, **asdict(self.parameters)}
+
+
+def stop_words_for(languages: Sequence[str]) -> list[str]:
+    """English stop words (scikit-learn's short list, which keeps words like "work" and "help") and those of every
+    other language present that the stop-words package knows."""
+    words = set(ENGLISH_STOP_WORDS)
+    for language in {code.split("-")[0].lower() for code in languages}:
+        if language != "en" and language in LANGUAGE_MAPPING:
+            words.update(get_stop_words(language))
+    return sorted(words)
+
+
+def discover(documents: Sequence[Document], parameters: DiscoveryParameters | None = None) -> DiscoveryResult:
+    """Group the documents into emerging themes; documents that fit no theme are returned as outliers."""
+    parameters = parameters or DiscoveryParameters()
+    all_ids = tuple(document.story_id for document in documents)
+    if len(documents) < parameters.min_theme_size:
+        return DiscoveryResult((), all_ids, parameters)
+    stop_words = stop_words_for([document.language for document in documents])
+    vectorizer = TfidfVectorizer(
+        stop_words=stop_words, token_pattern=TOKEN_PATTERN, min_df=2, max_df=0.5, sublinear_tf=True
+    )
+    try:
+        tfidf = vectorizer.fit_transform([document.text for document in documents])
+    except ValueError:  # no word occurs in two stories: nothing is shared, so nothing is a theme
+        return DiscoveryResult((), all_ids, parameters)
+    dimensions = min(parameters.lsa_dimensions, tfidf.shape[0] - 1, tfidf.shape[1] - 1)
+    svd = TruncatedSVD(n_components=dimensions, random_state=parameters.seed) if dimensions >= 2 else None
+    vectors = normalize(svd.fit_transform(tfidf) if svd else tfidf.toarray())
+
+    groups, outliers = _cluster(vectors, parameters)
+    phrases = _phrase_counts(documents, stop_words)
+    themes = []
+    for members in groups:
+        centroid = vectors[members].mean(axis=0)
+        members = members[np.argsort(-(vectors[members] @ centroid), kind="stable")]
+        public_members = np.array([index for index in members if documents[index].public], dtype=int)
+        themes.append(
+            DiscoveredTheme(
+                terms=_characteristic_terms(members, tfidf, vectorizer, phrases, parameters.term_count),
+                public_terms=_characteristic_terms(public_members, tfidf, vectorizer, phrases, parameters.term_count),
+                story_ids=tuple(documents[index].story_id for index in members),
+                quotes=_quotes(public_members, documents, centroid, vectorizer, svd, parameters),
+            )
+        )
+    themes.sort(key=lambda theme: -len(theme.story_ids))
+    return DiscoveryResult(tuple(themes), tuple(documents[index].story_id for index in sorted(outliers)), parameters)
+
+
+def _agglomerate(vectors: np.ndarray, parameters: DiscoveryParameters) -> list[np.ndarray]:
+    """Positions (into `vectors`) of each group of at least `min_theme_size` alike stories."""
+    if len(vectors) < parameters.min_theme_size:
+        return []
+    labels = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=parameters.distance_threshold
+    ).fit_predict(vectors)
+    groups = [np.flatnonzero(labels == label) for label in np.unique(labels)]
+    return [group for group in groups if len(group) >= parameters.min_theme_size]
+
+
+def _cluster(vectors: np.ndarray, parameters: DiscoveryParameters) -> tuple[list[np.ndarray], list[int]]:
+    """Themes (arrays of document positions) and outlier positions, batch by batch in a seeded order."""
+    order = np.random.default_rng(parameters.seed).permutation(len(vectors))
+    min_similarity = 1.0 - parameters.distance_threshold
+    members: list[list[int]] = []
+    sums: list[np.ndarray] = []  # each theme's sum of member vectors: sum @ v / n is v's average similarity to it
+    outliers: list[int] = []
+    for start in range(0, len(order), parameters.batch_size):
+        batch = order[start : start + parameters.batch_size]
+        unjoined = list(batch)
+        if members:
+            similarity = vectors[batch] @ np.array(sums).T / np.array([len(group) for group in members])
+            best = similarity.argmax(axis=1)
+            unjoined = []
+            for row, index in enumerate(batch):
+                if similarity[row, best[row]] >= min_similarity:
+                    members[best[row]].append(int(index))
+                    sums[best[row]] += vectors[index]
+                else:
+                    unjoined.append(int(index))
+        # Earlier outliers get another chance with this batch; the oldest are let go if they would outgrow a batch.
+        candidates = np.array((outliers + unjoined)[-parameters.batch_size :], dtype=int)
+        outliers = [int(index) for index in outliers[: max(0, len(outliers) + len(unjoined) - len(candidates))]]
+        grouped = np.zeros(len(candidates), dtype=bool)
+        for group in _agglomerate(vectors[candidates], parameters):
+            grouped[group] = True
+            members.append([int(index) for index in candidates[group]])
+            sums.append(vectors[candidates[group]].sum(axis=0))
+        outliers += [int(index) for index in candidates[~grouped]]
+    return [np.array(group, dtype=int) for group in members], outliers
+
+
+@dataclass(frozen=True)
+class _PhraseCounts:
+    vocabulary: np.ndarray  # two-word phrases without stop words
+    presence: object  # documents × phrases, 1 where the phrase occurs (sparse)
+
+
+def _phrase_counts(documents: Sequence[Document], stop_words: Sequence[str]) -> _PhraseCounts | None:
+    stop = frozenset(stop_words)
+
+    def two_word_phrases(text: str) -> list[str]:
+        # Adjacent words within one clause, neither a stop word: "hearing voices", "apoyo mutuo".
+        phrases = []
+        for clause in CLAUSE_BREAK.split(text.lower()):
+            words = WORD.findall(clause)
+            phrases += [
+                f"{first} {second}"
+                for first, second in zip(words, words[1:], strict=False)
+                if first not in stop and second not in stop and len(first) > 1 and len(second) > 1
+            ]
+        return phrases
+
+    counter = CountVectorizer(analyzer=two_word_phrases, min_df=2, binary=True)
+    try:
+        presence = counter.fit_transform([document.text for document in documents]).tocsc()
+    except ValueError:
+        return None
+    return _PhraseCounts(counter.get_feature_names_out(), presence)
+
+
+def _characteristic_terms(
+    members: np.ndarray,
+    tfidf,
+    vectorizer: TfidfVectorizer,
+    phrases: _PhraseCounts | None,
+    count: int,
+) -> tuple[str, ...]:
+    """Up to `count` phrases and words that set these stories apart: phrases shared by at least a third of them
+    (and mostly found in them), then the words weighing most in them compared with all stories."""
+    if len(members) == 0:
+        return ()
+    chosen: list[str] = []
+    if phrases is not None and phrases.vocabulary.size:
+        inside = np.asarray(phrases.presence[members].sum(axis=0)).ravel()
+        overall = np.asarray(phrases.presence.sum(axis=0)).ravel()
+        share = inside / np.maximum(overall, 1)
+        eligible = (inside >= max(2, len(members) / 3)) & (share >= 0.5)
+        for position in np.argsort(-(inside * share), kind="stable")[: count // 2]:
+            if eligible[position]:
+                chosen.append(str(phrases.vocabulary[position]))
+    weight = np.asarray(tfidf[members].mean(axis=0)).ravel() - np.asarray(tfidf.mean(axis=0)).ravel()
+    words = vectorizer.get_feature_names_out()
+    in_phrases = {word for phrase in chosen for word in phrase.split()}
+    for position in np.argsort(-weight, kind="stable"):
+        if len(chosen) >= count or weight[position] <= 0:
+            break
+        if words[position] not in in_phrases:
+            chosen.append(str(words[position]))
+    return tuple(chosen)
+
+
+def _quotes(
+    public_members: np.ndarray,
+    documents: Sequence[Document],
+    centroid: np.ndarray,
+    vectorizer: TfidfVectorizer,
+    svd: TruncatedSVD | None,
+    parameters: DiscoveryParameters,
+) -> tuple[Quote, ...]:
+    """The sentence most typical of the theme from each of its most typical public stories."""
+    shortest, longest = parameters.quote_length
+    candidates: list[tuple[int, str]] = []
+    # The most typical public stories are enough to find good quotes; this bounds the work for very large themes.
+    for index in public_members[: parameters.quote_count * 10]:
+        for sentence in SENTENCE_END.split(documents[index].text):
+            sentence = sentence.strip()
+            if shortest <= len(sentence) <= longest:
+                candidates.append((int(index), sentence))
+    if not candidates:
+        return ()
+    sentence_vectors = vectorizer.transform([sentence for _, sentence in candidates])
+    sentence_vectors = normalize(svd.transform(sentence_vectors) if svd else sentence_vectors.toarray())
+    scores = sentence_vectors @ centroid
+    quotes: list[Quote] = []
+    quoted_stories: set[int] = set()
+    quoted_sentences: set[str] = set()
+    for position in np.argsort(-scores, kind="stable"):
+        index, sentence = candidates[position]
+        if index in quoted_stories or sentence.lower() in quoted_sentences or scores[position] <= 0:
+            continue
+        quotes.append(Quote(documents[index].story_id, sentence))
+        quoted_stories.add(index)
+        quoted_sentences.add(sentence.lower())
+        if len(quotes) == parameters.quote_count:
+            break
+    return tuple(quotes)
