@@ -109,6 +109,8 @@ DATABASES = {
     "default": env.dj_db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'voicebox.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet; SQLite creates the file but not its folder.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # A web process and a worker share the file: wait for locks instead of failing, and use WAL for concurrency.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
