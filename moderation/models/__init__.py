@@ -1,14 +1,27 @@
 from .audit import AuditEvent
 from .consent import ConsentRecord, ConsentText
 from .contributions import STATUS_EXPLANATIONS, Contribution, HeldUpload, StoryStatus, WithdrawnStoryKey
+from .decisions import Appeal, CriticalOfServicesFlag, Decision, EditProposal, Redaction, SafeguardingConcern
+from .signposting import CrisisSignposting
+from .tasks import ConsentCheckTask, ModerationTask, ModerationTaskState
 
 __all__ = [
     "STATUS_EXPLANATIONS",
+    "Appeal",
     "AuditEvent",
+    "ConsentCheckTask",
     "ConsentRecord",
     "ConsentText",
     "Contribution",
+    "CriticalOfServicesFlag",
+    "CrisisSignposting",
+    "Decision",
+    "EditProposal",
     "HeldUpload",
+    "ModerationTask",
+    "ModerationTaskState",
+    "Redaction",
+    "SafeguardingConcern",
     "StoryStatus",
     "WithdrawnStoryKey",
 ]

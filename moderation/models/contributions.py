@@ -26,6 +26,7 @@ class StoryStatus(models.TextChoices):
     APPEAL = "appeal", "Appeal being reviewed"
     PAUSED = "paused", "Paused for your safety"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "No longer published: your end date has passed"
 
 
 # What each state means to the contributor and what happens next, in plain words (shown on /my-story/<key>/).
@@ -74,6 +75,10 @@ STATUS_EXPLANATIONS: dict[str, tuple[str, str]] = {
     StoryStatus.WITHDRAWN: (
         "You withdrew your story.",
         "It has been taken down and erased.",
+    ),
+    StoryStatus.EXPIRED: (
+        "Your story is no longer published, because the end date you chose has passed.",
+        "It is kept privately and not shown to anyone. You can withdraw it here to have it erased.",
     ),
 }
 

@@ -295,6 +295,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # A story is published only when its workflow finishes, and then under governance (consent applied, redactions,
 # the metadata-free media copy): see moderation.publication.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "moderation.workflow_finish.finish_workflow"
+# A story is published only when its workflow finishes, and then under governance (consent applied, redactions,
+# the metadata-free media copy): see moderation.publication.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "moderation.workflow_finish.finish_workflow"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 LOGGING = {

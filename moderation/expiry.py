@@ -1,0 +1,41 @@
+"""Consent expiry: a story whose contributor chose an end date stops being published on that date."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Contribution, StoryStatus
+from .state import latest_consent
+from .workflows import Action, record
+
+
+def expired_contributions(today=None):
+    """Published stories whose latest consent ends on or before `today`."""
+    today = today or timezone.localdate()
+    published = Contribution.objects.filter(status=StoryStatus.PUBLISHED, consents__expires_on__lte=today)
+    return [
+        c
+        for c in published.distinct().select_related("story")
+        if (consent := latest_consent(c)) and consent.expires_on and consent.expires_on <= today
+    ]
+
+
+def expire_consents(today=None) -> int:
+    """Unpublish every story whose consent has expired; returns how many were unpublished."""
+    count = 0
+    for contribution in expired_contributions(today):
+        with transaction.atomic():
+            unpublish_for_expiry(contribution)
+        count += 1
+    return count
+
+
+def unpublish_for_expiry(contribution: Contribution) -> None:
+    page = contribution.story.specific
+    if page.live:
+        page.unpublish(user=None, log_action=True)
+    # The published copy of the recording goes too; the original stays private, so the contributor can renew.
+    if page.media_id and page.media.published_file:
+        page.media.published_file.delete(save=True)
+    contribution.status = StoryStatus.EXPIRED
+    contribution.save(update_fields=["status", "status_changed_at"])
+    record(contribution, Action.CONSENT_EXPIRED)

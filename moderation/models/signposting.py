@@ -1,0 +1,79 @@
+"""Crisis signposting: where someone can get help now. Edited in the admin; UK services by default."""
+
+from django.db import models
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Site
+
+
+class HelpServiceBlock(blocks.StructBlock):
+    name = blocks.CharBlock(max_length=80, help_text="For example: Samaritans")
+    how = blocks.ChoiceBlock(choices=[("call", "Call"), ("text", "Text")], default="call")
+    number = blocks.CharBlock(max_length=30, help_text="As people should dial or text it, for example: 116 123")
+    message = blocks.CharBlock(
+        max_length=30, required=False, help_text='Texting services only: the word to send, for example "SHOUT".'
+    )
+    detail = blocks.CharBlock(max_length=200, required=False, help_text="When it is open, what it costs, options.")
+
+    class Meta:
+        icon = "help"
+
+
+UK_SERVICES = [
+    {
+        "name": "Emergency services",
+        "how": "call",
+        "number": "999",
+        "message": "",
+        "detail": "If you or someone else is in danger now, or has seriously hurt themselves.",
+    },
+    {
+        "name": "NHS 111",
+        "how": "call",
+        "number": "111",
+        "message": "",
+        "detail": "Choose option 2 for urgent mental health help. Free, any time, day or night.",
+    },
+    {
+        "name": "Samaritans",
+        "how": "call",
+        "number": "116 123",
+        "message": "",
+        "detail": "Someone to talk to. Free, any time, day or night.",
+    },
+    {
+        "name": "Shout",
+        "how": "text",
+        "number": "85258",
+        "message": "SHOUT",
+        "detail": "If you would rather text than talk. Free, any time.",
+    },
+]
+
+
+def _uk_services():
+    return [("service", service) for service in UK_SERVICES]
+
+
+@register_setting(icon="help")
+class CrisisSignposting(BaseSiteSetting):
+    """Shown where people share and read stories, on the contributor's page, and in safeguarding emails."""
+
+    heading = models.CharField(max_length=120, default="If you need help now")
+    introduction = models.TextField(
+        default="You don't have to wait for us. These services are free, and you can contact them now."
+    )
+    services = StreamField([("service", HelpServiceBlock())], default=_uk_services)
+
+    panels = [FieldPanel("heading"), FieldPanel("introduction"), FieldPanel("services")]
+
+    class Meta:
+        verbose_name = "crisis signposting"
+
+    @classmethod
+    def for_default_site(cls) -> "CrisisSignposting":
+        """The settings where there is no request (emails); the defaults when no site exists yet."""
+        site = Site.objects.filter(is_default_site=True).first()
+        return cls.for_site(site) if site else cls()

@@ -1,0 +1,115 @@
+"""Emails: to contributors who left an address, about their story; to moderators, about work waiting for them.
+
+Through Django's email framework (console in development, SMTP in production), with a text and an HTML version of
+each. Emails are sent once the database transaction commits, so nobody hears about a step that was rolled back.
+Staff emails never carry a story's words or title: only a link to the admin.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from wagtail.admin.mail import EmailNotificationMixin, Notifier
+from wagtail.models import TaskState
+
+from . import roles
+from .models import Contribution, CrisisSignposting, ModerationTaskState
+from .models.tasks import Stage
+from .state import contribution_for, involved_in_decline, open_appeal, pending_decline
+
+logger = logging.getLogger(__name__)
+
+CONTRIBUTOR_SUBJECTS = {
+    "received": "We have your story",
+    "transcript_ready": "The written version of your recording is ready to check",
+    "edits_proposed": "A moderator has suggested changes to your story",
+    "published": "Your story is published",
+    "declined": "We have not published your story",
+    "appeal_outcome": "The outcome of your appeal",
+    "safeguarding": "We have paused your story, and here is where to find help",
+}
+
+STAFF_SUBJECTS = {
+    "second_opinion": "A proposed decline needs a second moderator",
+    "safeguarding_lead": "A story has been paused for safeguarding",
+}
+
+
+def _send(subject: str, template: str, context: dict, recipients: list[str], what: str) -> None:
+    context = {**context, "site_url": settings.WAGTAILADMIN_BASE_URL}
+    text = render_to_string(f"moderation/email/{template}.txt", context)
+    html = render_to_string(f"moderation/email/{template}.html", context)
+
+    def send():
+        for address in recipients:
+            message = EmailMultiAlternatives(subject, text, to=[address])
+            message.attach_alternative(html, "text/html")
+            try:
+                message.send()
+            except Exception:
+                # Never the address or the story in the log: only which email could not go.
+                logger.exception("Could not send the %s email.", what)
+
+    transaction.on_commit(send)
+
+
+def notify(contribution: Contribution, kind: str, **context) -> bool:
+    """Tell the contributor about their story, if they left an email address. Returns whether an email was queued."""
+    if not contribution.email:
+        return False
+    context = {"contribution": contribution, "signposting": CrisisSignposting.for_default_site(), **context}
+    _send(CONTRIBUTOR_SUBJECTS[kind], kind, context, [contribution.email], kind)
+    return True
+
+
+def review_url(contribution: Contribution) -> str:
+    return settings.WAGTAILADMIN_BASE_URL + reverse("moderation_admin:review", args=[contribution.pk])
+
+
+def _notify_staff(users, kind: str, contribution: Contribution) -> None:
+    addresses = sorted({user.email for user in users if user.is_active and user.email})
+    if addresses:
+        _send(STAFF_SUBJECTS[kind], f"staff_{kind}", {"review_url": review_url(contribution)}, addresses, kind)
+
+
+def notify_reviewers_second_opinion(task_state) -> None:
+    contribution = contribution_for(task_state.workflow_state.content_object)
+    decision = pending_decline(contribution)
+    _notify_staff(roles.reviewers().exclude(pk=decision.made_by_id), "second_opinion", contribution)
+
+
+def notify_safeguarding_leads(contribution: Contribution) -> None:
+    _notify_staff(roles.safeguarding_leads(), "safeguarding_lead", contribution)
+
+
+class ModerationTaskSubmittedNotifier(EmailNotificationMixin, Notifier):
+    """Wagtail's workflow notification for Voicebox's moderation task: the reviewers who can act on it hear of it
+    (for an appeal, the moderators who took no part in the decline), respecting their notification preferences."""
+
+    notification = "submitted"
+    template_directory = "moderation/email/"
+
+    def __init__(self):
+        super().__init__((TaskState,))
+
+    def can_handle(self, instance, **kwargs):
+        return isinstance(instance, ModerationTaskState)
+
+    def get_template_base_prefix(self, instance, **kwargs):
+        return "staff_task_"
+
+    def get_recipient_users(self, task_state, **kwargs):
+        contribution = contribution_for(task_state.workflow_state.content_object)
+        appeal = open_appeal(contribution) if task_state.stage == Stage.APPEAL else None
+        if appeal:
+            return set(roles.appeal_reviewers(involved_in_decline(appeal.decision)))
+        return set(roles.reviewers())
+
+    def get_context(self, task_state, **kwargs):
+        context = super().get_context(task_state, **kwargs)
+        context["review_url"] = review_url(contribution_for(task_state.workflow_state.content_object))
+        context["is_appeal"] = task_state.stage == Stage.APPEAL
+        return context

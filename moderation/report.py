@@ -1,0 +1,161 @@
+"""The public moderation report: live figures from the audit log, split by whether a story criticises services.
+
+The audit log is content-free and outlives erasure, so the report keeps counting stories that were later withdrawn:
+what moderators decided stays visible even when the story itself is gone.
+"""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from . import policy
+from .models import AuditEvent
+from .workflows import Action
+
+SUBMITTED = "submitted"  # recorded by the share flow
+WITHDRAWN = "withdrawn"  # recorded by erasure
+
+APPEAL_OUTCOMES = (
+    (Action.APPEAL_PUBLISHED, "Published after appeal"),
+    (Action.APPEAL_EDITS, "Published after appeal once the contributor agreed to edits"),
+    (Action.APPEAL_DECLINE_UPHELD, "The decline stands"),
+)
+
+
+@dataclass
+class Figures:
+    received: int = 0
+    published: int = 0
+    published_with_edits: int = 0
+    declined: int = 0
+    declined_by_reason: list[tuple[policy.PolicyReason, int]] = field(default_factory=list)
+    paused: int = 0
+    withdrawn: int = 0
+    expired: int = 0
+    appeals: int = 0
+    appeal_outcomes: list[tuple[str, str, int]] = field(default_factory=list)
+    median_time_to_publish: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    values: list
+    sub: bool = False
+
+
+@dataclass
+class ModerationReport:
+    all_stories: Figures
+    critical_of_services: Figures
+    other_stories: Figures
+    generated_at: datetime
+
+    @property
+    def columns(self) -> list[tuple[str, Figures]]:
+        return [
+            ("All stories", self.all_stories),
+            ("Flagged as critical of services", self.critical_of_services),
+            ("Not flagged", self.other_stories),
+        ]
+
+    def rows(self) -> list[Row]:
+        """The report as table rows, one value per column, in reading order."""
+        figures = [f for _, f in self.columns]
+
+        def row(key: str, label: str, value, sub: bool = False) -> Row:
+            return Row(key, label, [value(f) for f in figures], sub)
+
+        return [
+            row("received", "Received", lambda f: f.received),
+            row("published", "Published", lambda f: f.published),
+            row(
+                "published_with_edits",
+                "Published with edits the contributor agreed to",
+                lambda f: f.published_with_edits,
+            ),
+            row("declined", "Declined", lambda f: f.declined),
+            *(
+                row(f"declined_{r.code}", f"Declined: {r.title}", lambda f, i=i: f.declined_by_reason[i][1], sub=True)
+                for i, r in enumerate(policy.DECLINE_REASONS)
+            ),
+            row("paused", "Paused for safeguarding", lambda f: f.paused),
+            row("appeals", "Appeals", lambda f: f.appeals),
+            *(
+                row(action, f"Appeal outcome: {label}", lambda f, i=i: f.appeal_outcomes[i][2], sub=True)
+                for i, (action, label) in enumerate(APPEAL_OUTCOMES)
+            ),
+            row("withdrawn", "Withdrawn by the contributor", lambda f: f.withdrawn),
+            row("expired", "Unpublished when the contributor's consent ended", lambda f: f.expired),
+            row("median", "Median time from sharing to publication", lambda f: humanise(f.median_time_to_publish)),
+        ]
+
+
+@dataclass
+class _StoryEvents:
+    first_at: dict[str, datetime] = field(default_factory=dict)
+    codes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    critical: bool = False
+
+
+def _events_by_story() -> dict[int, _StoryEvents]:
+    stories: dict[int, _StoryEvents] = defaultdict(_StoryEvents)
+    for ref, action, code, at in AuditEvent.objects.order_by("at", "pk").values_list(
+        "story_ref", "action", "policy_code", "at"
+    ):
+        story = stories[ref]
+        story.first_at.setdefault(action, at)
+        story.codes[action].add(code)
+        if action in (Action.FLAGGED_CRITICAL, Action.UNFLAGGED_CRITICAL):
+            story.critical = action == Action.FLAGGED_CRITICAL
+    return stories
+
+
+def _figures(stories: list[_StoryEvents]) -> Figures:
+    def count(action: str) -> int:
+        return sum(1 for story in stories if action in story.first_at)
+
+    declined_codes = [code for story in stories for code in story.codes.get(Action.DECLINED, ())]
+    times = [
+        story.first_at[Action.PUBLISHED] - story.first_at[SUBMITTED]
+        for story in stories
+        if Action.PUBLISHED in story.first_at and SUBMITTED in story.first_at
+    ]
+    return Figures(
+        received=count(SUBMITTED),
+        published=count(Action.PUBLISHED),
+        published_with_edits=count(Action.PUBLISHED_WITH_EDITS),
+        declined=count(Action.DECLINED),
+        declined_by_reason=[(r, declined_codes.count(r.code)) for r in policy.DECLINE_REASONS],
+        paused=count(Action.PAUSED),
+        withdrawn=count(WITHDRAWN),
+        expired=count(Action.CONSENT_EXPIRED),
+        appeals=count(Action.APPEAL_LODGED),
+        appeal_outcomes=[(action, label, count(action)) for action, label in APPEAL_OUTCOMES],
+        median_time_to_publish=statistics.median(times) if times else None,
+    )
+
+
+def build_report() -> ModerationReport:
+    stories = list(_events_by_story().values())
+    return ModerationReport(
+        all_stories=_figures(stories),
+        critical_of_services=_figures([s for s in stories if s.critical]),
+        other_stories=_figures([s for s in stories if not s.critical]),
+        generated_at=timezone.now(),
+    )
+
+
+def humanise(duration: timedelta | None) -> str:
+    if duration is None:
+        return "No stories published yet"
+    hours = duration.total_seconds() / 3600
+    if hours < 1:
+        return "Under an hour"
+    if hours < 48:
+        return f"{round(hours)} hour{'s' if round(hours) != 1 else ''}"
+    return f"{round(hours / 24)} days"

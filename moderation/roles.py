@@ -1,0 +1,86 @@
+"""Who may do what in moderation: the groups, and the questions the workflow asks about a user."""
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+from .models import AuditEvent
+
+MODERATORS = "Moderators"
+PEER_MODERATORS = "Peer moderators"
+# Reserved for the themes and research work: researchers see stories whose contributors chose research use.
+RESEARCHERS = "Researchers"
+
+REVIEW_PERMISSION = "moderation.review_story"
+SAFEGUARDING_PERMISSION = "moderation.handle_safeguarding"
+
+# What each role may do. Peer moderators review, decide appeals first and pause for safeguarding; handling the
+# safeguarding route, the crisis signposting and the consent texts is for staff moderators.
+GROUP_PERMISSIONS = {
+    MODERATORS: [
+        "wagtailadmin.access_admin",
+        REVIEW_PERMISSION,
+        SAFEGUARDING_PERMISSION,
+        "moderation.change_crisissignposting",
+        "moderation.view_consenttext",
+        "moderation.add_consenttext",
+        "moderation.change_consenttext",
+    ],
+    PEER_MODERATORS: ["wagtailadmin.access_admin", REVIEW_PERMISSION],
+    RESEARCHERS: [],
+}
+
+
+def _in_group(user, name: str) -> bool:
+    return user.is_authenticated and user.groups.filter(name=name).exists()
+
+
+def is_peer_moderator(user) -> bool:
+    return _in_group(user, PEER_MODERATORS)
+
+
+def can_review(user) -> bool:
+    return user.is_authenticated and user.is_active and user.has_perm(REVIEW_PERMISSION)
+
+
+def can_handle_safeguarding(user) -> bool:
+    return user.is_authenticated and user.is_active and user.has_perm(SAFEGUARDING_PERMISSION)
+
+
+def actor_role(user) -> str:
+    """The audit log's role for an action by this user (None means the system acted)."""
+    if user is None or not user.is_authenticated:
+        return AuditEvent.Actor.SYSTEM
+    return AuditEvent.Actor.PEER_MODERATOR if is_peer_moderator(user) else AuditEvent.Actor.MODERATOR
+
+
+def appeal_reviewers(involved_user_ids: set[int]):
+    """Who decides an appeal: peer moderators who took no part in the decline, or, when there is none, other
+    moderators who took no part in it."""
+    users = get_user_model().objects.filter(is_active=True).exclude(pk__in=involved_user_ids)
+    peers = users.filter(groups__name=PEER_MODERATORS).distinct()
+    if peers.exists():
+        return peers
+    return users.filter(groups__name=MODERATORS).distinct()
+
+
+def reviewers():
+    """Everyone who reviews stories (members of either moderator group)."""
+    return get_user_model().objects.filter(is_active=True, groups__name__in=[MODERATORS, PEER_MODERATORS]).distinct()
+
+
+def safeguarding_leads():
+    return get_user_model().objects.filter(is_active=True, groups__name=MODERATORS).distinct()
+
+
+def ensure_groups() -> None:
+    """Create the moderation groups with their permissions. Idempotent; run after every migrate."""
+    for app_label in {perm.split(".")[0] for perms in GROUP_PERMISSIONS.values() for perm in perms}:
+        # Permissions are normally created after all post-migrate handlers; these groups need them now.
+        create_permissions(apps.get_app_config(app_label), verbosity=0)
+    for name, perms in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

@@ -1,0 +1,412 @@
+"""The moderation workflow: how a story moves from review to published, declined or paused, and back.
+
+The Wagtail tasks (`moderation.models.tasks`) ask this module which actions a user may take and hand the actions
+here. Contributor answers (accepting edits, replying, appealing) drive the same workflow. Every step records a
+content-free audit event and, where the contributor should know, sends them a notification.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, TaskState, Workflow, WorkflowPage, WorkflowTask
+
+from stories.models import StoryIndexPage
+
+from . import notifications, roles
+from .models import (
+    Appeal,
+    AuditEvent,
+    ConsentText,
+    Contribution,
+    CriticalOfServicesFlag,
+    Decision,
+    EditProposal,
+    SafeguardingConcern,
+    StoryStatus,
+)
+from .models.tasks import ConsentCheckTask, ModerationTask, ModerationTaskState, Stage
+from .state import (
+    contribution_for,
+    current_task_state,
+    draft_proposal,
+    involved_in_decline,
+    latest_consent,
+    open_appeal,
+    pending_decline,
+    sent_proposal,
+)
+
+WORKFLOW_NAME = "Voicebox moderation"
+
+
+class Action:
+    """Audit log actions recorded by moderation (the public report counts these)."""
+
+    MODERATION_STARTED = "moderation_started"
+    CONSENT_CHECKED = "consent_checked"
+    EDITS_PROPOSED = "edits_proposed"
+    EDITS_PREAUTHORISED = "edits_preauthorised"
+    EDITS_ACCEPTED = "edits_accepted"
+    EDITS_REPLIED = "edits_replied"
+    DECLINE_PROPOSED = "decline_proposed"
+    DECLINE_OVERTURNED = "decline_overturned"
+    DECLINED = "declined"
+    PAUSED = "paused"
+    SAFEGUARDING_HANDLED = "safeguarding_handled"
+    APPEAL_LODGED = "appeal_lodged"
+    APPEAL_PUBLISHED = "appeal_published"
+    APPEAL_EDITS = "appeal_edits_proposed"
+    APPEAL_DECLINE_UPHELD = "appeal_decline_upheld"
+    PUBLISHED = "published"
+    PUBLISHED_WITH_EDITS = "published_with_edits"
+    FLAGGED_CRITICAL = "flagged_critical"
+    UNFLAGGED_CRITICAL = "unflagged_critical"
+    CONSENT_EXPIRED = "consent_expired"
+
+
+def record(contribution: Contribution, action: str, user=None, policy_code: str = "") -> None:
+    # The audit log refers to a story by its page id, as the share flow and erasure do.
+    AuditEvent.record(contribution.story_id, action, roles.actor_role(user), policy_code)
+
+
+# --- Setting the workflow up ------------------------------------------------------------------------------------
+
+
+def ensure_story_workflow() -> Workflow:
+    """The Voicebox workflow (consent check, then moderation), assigned to every story index page. Idempotent."""
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    tasks = [
+        ConsentCheckTask.objects.get_or_create(name="Consent check")[0],
+        ModerationTask.objects.get_or_create(name="Moderation")[0],
+    ]
+    for order, task in enumerate(tasks):
+        WorkflowTask.objects.update_or_create(workflow=workflow, task=task, defaults={"sort_order": order})
+    for index_page in StoryIndexPage.objects.all():
+        WorkflowPage.objects.update_or_create(page=index_page, defaults={"workflow": workflow})
+    return workflow
+
+
+# --- Reading a story's state --------------------------------------------------------------------------------------
+
+
+def consent_problem(page: Page) -> str | None:
+    """Why this story's consent is not good enough to moderate yet, or None when it is."""
+    contribution = Contribution.objects.filter(story_id=page.pk).first()
+    if contribution is None:
+        return "This page has no contribution record."
+    consent = latest_consent(contribution)
+    if consent is None:
+        return "There is no consent record."
+    if consent.text_version_hash not in _known_hashes(consent.consent_text):
+        return "The consent record does not match any version of the consent text."
+    if consent.expires_on and consent.expires_on <= timezone.localdate():
+        return "The consent has expired."
+    return None
+
+
+def _known_hashes(consent_text: ConsentText) -> set[str]:
+    hashes = {consent_text.version_hash}
+    for revision in consent_text.revisions.all():
+        hashes.add(revision.as_object().version_hash)
+    return hashes
+
+
+def record_consent_checked(page: Page) -> None:
+    record(contribution_for(page), Action.CONSENT_CHECKED)
+
+
+def stage_for_new_review(page: Page) -> str:
+    return Stage.APPEAL if open_appeal(contribution_for(page)) else Stage.REVIEW
+
+
+def may_decide_appeal(appeal: Appeal, user) -> bool:
+    return roles.appeal_reviewers(involved_in_decline(appeal.decision)).filter(pk=user.pk).exists()
+
+
+def available_actions(task_state: ModerationTaskState, user) -> list[str]:
+    """The actions this user may take on this story now; everything else is refused (403) by direct URL too."""
+    if not roles.can_review(user):
+        return []
+    contribution = contribution_for(task_state.workflow_state.content_object)
+    edit_or_publish = "propose_edits" if draft_proposal(contribution) else "publish"
+    match task_state.stage:
+        case Stage.REVIEW:
+            return [edit_or_publish, "propose_decline", "pause"]
+        case Stage.APPEAL:
+            appeal = open_appeal(contribution)
+            return [edit_or_publish, "uphold_decline", "pause"] if appeal and may_decide_appeal(appeal, user) else []
+        case Stage.DECLINE_PROPOSED:
+            decision = pending_decline(contribution)
+            # Two people decide a decline: the moderator who proposed it cannot confirm it.
+            second = ["confirm_decline", "overturn_decline"] if decision and decision.made_by_id != user.pk else []
+            return [*second, "pause"]
+        case Stage.WITH_CONTRIBUTOR:
+            return ["pause"]
+        case Stage.PAUSED:
+            return ["resume"] if roles.can_handle_safeguarding(user) else []
+    return []
+
+
+def reviewable_task_state_ids(task: ModerationTask, user) -> list[int]:
+    """Task states waiting for this user (Wagtail's "awaiting your review"). Safeguarding has its own queue, and a
+    story waiting for its contributor waits for nobody here."""
+    states = ModerationTaskState.objects.filter(
+        task=task, status=TaskState.STATUS_IN_PROGRESS, stage__in=[Stage.REVIEW, Stage.DECLINE_PROPOSED, Stage.APPEAL]
+    ).select_related("workflow_state")
+    return [state.pk for state in states if set(available_actions(state, user)) - {"pause"}]
+
+
+# --- Starting moderation -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_moderation(contribution: Contribution, user=None) -> None:
+    """Send a story into the workflow: consent check, then moderation. Safe to call twice."""
+    page = contribution.story.specific
+    if page.workflow_in_progress:
+        return
+    if page.latest_revision_id is None:
+        page.save_revision(log_action=False)
+    workflow = page.get_workflow() or ensure_story_workflow()
+    _set_status(contribution, StoryStatus.IN_MODERATION)
+    record(contribution, Action.MODERATION_STARTED, user)
+    workflow.start(page, user)
+
+
+# --- Moderator actions ---------------------------------------------------------------------------------------------
+
+
+def perform_action(task_state: ModerationTaskState, user, action: str, **data) -> None:
+    if action not in available_actions(task_state, user):
+        raise PermissionDenied
+    contribution = contribution_for(task_state.workflow_state.content_object)
+    with transaction.atomic():
+        ACTIONS[action](task_state, contribution, user, **data)
+
+
+def _set_stage(task_state: ModerationTaskState, stage: str) -> None:
+    task_state.stage = stage
+    task_state.save(update_fields=["stage"])
+
+
+def _set_status(contribution: Contribution, status: str) -> None:
+    contribution.status = status
+    contribution.save(update_fields=["status", "status_changed_at"])
+
+
+def _publish(task_state, contribution, user):
+    appeal = open_appeal(contribution)
+    if appeal:
+        _close_appeal(appeal, Appeal.Status.PUBLISHED, user, "Published.")
+        record(contribution, Action.APPEAL_PUBLISHED, user)
+    # Approving the last task finishes the workflow, whose finish action publishes under governance
+    # (moderation.publication.finish_workflow).
+    task_state.approve(user=user)
+
+
+def _propose_edits(task_state, contribution, user):
+    proposal = draft_proposal(contribution)
+    proposal.status = EditProposal.Status.SENT
+    proposal.sent_at = timezone.now()
+    proposal.save(update_fields=["status", "sent_at"])
+    for code in sorted({r.code for r in proposal.redactions.all()}):
+        record(contribution, Action.EDITS_PROPOSED, user, code)
+    appeal = open_appeal(contribution)
+    if appeal:
+        _close_appeal(appeal, Appeal.Status.EDITS_PROPOSED, user, "Published once you agree to the edits.")
+        record(contribution, Action.APPEAL_EDITS, user)
+    consent = latest_consent(contribution)
+    if consent and consent.minimal_edits_preauthorised and proposal.only_identifying_details:
+        # The contributor said minimal edits removing identifying details need not wait for them.
+        proposal.status = EditProposal.Status.PREAUTHORISED
+        proposal.answered_at = timezone.now()
+        proposal.save(update_fields=["status", "answered_at"])
+        record(contribution, Action.EDITS_PREAUTHORISED, user)
+        task_state.approve(user=user)
+        return
+    _set_stage(task_state, Stage.WITH_CONTRIBUTOR)
+    _set_status(contribution, StoryStatus.EDITS_PROPOSED)
+    notifications.notify(contribution, "edits_proposed", proposal=proposal)
+
+
+def _propose_decline(task_state, contribution, user, code, passage, note):
+    Decision.objects.create(
+        contribution=contribution,
+        kind=Decision.Kind.DECLINE,
+        code=code,
+        passage=passage,
+        note=note,
+        made_by=user,
+        status=Decision.Status.AWAITING_SECOND,
+    )
+    _set_stage(task_state, Stage.DECLINE_PROPOSED)
+    record(contribution, Action.DECLINE_PROPOSED, user, code)
+    notifications.notify_reviewers_second_opinion(task_state)
+
+
+def _second_opinion(decision: Decision, user, status: str, note: str) -> None:
+    decision.status = status
+    decision.second_moderator = user
+    decision.second_at = timezone.now()
+    decision.second_note = note
+    decision.save(update_fields=["status", "second_moderator", "second_at", "second_note"])
+
+
+def _confirm_decline(task_state, contribution, user, note):
+    decision = pending_decline(contribution)
+    _second_opinion(decision, user, Decision.Status.CONFIRMED, note)
+    task_state.reject(user=user, comment=f"Declined: {decision.reason.title}")
+    _set_status(contribution, StoryStatus.DECLINED)
+    record(contribution, Action.DECLINED, user, decision.code)
+    notifications.notify(contribution, "declined", decision=decision)
+
+
+def _overturn_decline(task_state, contribution, user, note):
+    decision = pending_decline(contribution)
+    _second_opinion(decision, user, Decision.Status.OVERTURNED, note)
+    _set_stage(task_state, Stage.REVIEW)
+    record(contribution, Action.DECLINE_OVERTURNED, user, decision.code)
+
+
+def _pause(task_state, contribution, user, passage, note):
+    decision = Decision.objects.create(
+        contribution=contribution,
+        kind=Decision.Kind.PAUSE,
+        code="current_risk",
+        passage=passage,
+        note=note,
+        made_by=user,
+        status=Decision.Status.CONFIRMED,
+    )
+    SafeguardingConcern.objects.create(decision=decision, resume_stage=task_state.stage)
+    _set_stage(task_state, Stage.PAUSED)
+    _set_status(contribution, StoryStatus.PAUSED)
+    record(contribution, Action.PAUSED, user, decision.code)
+    notifications.notify(contribution, "safeguarding")
+    notifications.notify_safeguarding_leads(contribution)
+
+
+_STATUS_FOR_STAGE = {
+    Stage.REVIEW: StoryStatus.IN_MODERATION,
+    Stage.DECLINE_PROPOSED: StoryStatus.IN_MODERATION,
+    Stage.WITH_CONTRIBUTOR: StoryStatus.EDITS_PROPOSED,
+    Stage.APPEAL: StoryStatus.APPEAL,
+}
+
+
+def _resume(task_state, contribution, user, note):
+    concern = SafeguardingConcern.objects.get(
+        decision__contribution=contribution, status=SafeguardingConcern.Status.OPEN
+    )
+    concern.status = SafeguardingConcern.Status.RESOLVED
+    concern.resolved_by = user
+    concern.resolved_at = timezone.now()
+    concern.resolution_note = note
+    concern.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
+    _set_stage(task_state, concern.resume_stage)
+    _set_status(contribution, _STATUS_FOR_STAGE[concern.resume_stage])
+    record(contribution, Action.SAFEGUARDING_HANDLED, user)
+
+
+def _close_appeal(appeal: Appeal, status: str, user, note: str) -> None:
+    appeal.status = status
+    appeal.decided_by = user
+    appeal.decided_at = timezone.now()
+    appeal.outcome_note = note
+    appeal.save(update_fields=["status", "decided_by", "decided_at", "outcome_note"])
+
+
+def _uphold_decline(task_state, contribution, user, note):
+    appeal = open_appeal(contribution)
+    _close_appeal(appeal, Appeal.Status.DECLINE_UPHELD, user, note)
+    task_state.reject(user=user, comment="The decline stands after appeal.")
+    _set_status(contribution, StoryStatus.DECLINED)
+    record(contribution, Action.APPEAL_DECLINE_UPHELD, user, appeal.decision.code)
+    notifications.notify(contribution, "appeal_outcome", appeal=appeal)
+
+
+ACTIONS = {
+    "publish": _publish,
+    "propose_edits": _propose_edits,
+    "propose_decline": _propose_decline,
+    "confirm_decline": _confirm_decline,
+    "overturn_decline": _overturn_decline,
+    "pause": _pause,
+    "resume": _resume,
+    "uphold_decline": _uphold_decline,
+}
+
+
+def set_critical_of_services(contribution: Contribution, user, flagged: bool) -> None:
+    """A moderator's classification for the public report; never a reason for any decision."""
+    if flagged:
+        _, created = CriticalOfServicesFlag.objects.get_or_create(
+            contribution=contribution, defaults={"flagged_by": user}
+        )
+        if created:
+            record(contribution, Action.FLAGGED_CRITICAL, user)
+    elif CriticalOfServicesFlag.objects.filter(contribution=contribution).delete()[0]:
+        record(contribution, Action.UNFLAGGED_CRITICAL, user)
+
+
+# --- The contributor's answers -------------------------------------------------------------------------------------
+
+
+class NotNow(Exception):
+    """The story is not at a stage where this answer applies (for example the edits were already answered)."""
+
+
+def _task_state_at(contribution: Contribution, stage: str) -> ModerationTaskState:
+    task_state = current_task_state(contribution)
+    if not isinstance(task_state, ModerationTaskState) or task_state.stage != stage:
+        raise NotNow
+    return task_state
+
+
+@transaction.atomic
+def accept_edits(contribution: Contribution) -> None:
+    """The contributor agrees to the proposed edits: the story is published with them."""
+    task_state = _task_state_at(contribution, Stage.WITH_CONTRIBUTOR)
+    proposal = sent_proposal(contribution)
+    proposal.status = EditProposal.Status.ACCEPTED
+    proposal.answered_at = timezone.now()
+    proposal.save(update_fields=["status", "answered_at"])
+    record(contribution, Action.EDITS_ACCEPTED)
+    task_state.approve(user=None, comment="The contributor accepted the edits.")
+
+
+@transaction.atomic
+def reply_to_edits(contribution: Contribution, message: str) -> None:
+    """The contributor answers the proposed edits instead of accepting them: back to a moderator, with the reply."""
+    task_state = _task_state_at(contribution, Stage.WITH_CONTRIBUTOR)
+    proposal = sent_proposal(contribution)
+    proposal.status = EditProposal.Status.REPLIED
+    proposal.reply = message
+    proposal.answered_at = timezone.now()
+    proposal.save(update_fields=["status", "reply", "answered_at"])
+    _set_stage(task_state, Stage.REVIEW)
+    _set_status(contribution, StoryStatus.IN_MODERATION)
+    record(contribution, Action.EDITS_REPLIED)
+
+
+def appealable_decline(contribution: Contribution) -> Decision | None:
+    """The confirmed decline the contributor may still appeal (one appeal per decline)."""
+    if contribution.status != StoryStatus.DECLINED:
+        return None
+    decision = contribution.decisions.filter(kind=Decision.Kind.DECLINE, status=Decision.Status.CONFIRMED).first()
+    if decision is None or Appeal.objects.filter(decision=decision).exists():
+        return None
+    return decision
+
+
+@transaction.atomic
+def lodge_appeal(contribution: Contribution, message: str) -> Appeal:
+    """The contributor appeals a decline: the story goes back to moderation, to someone who took no part in it."""
+    decision = appealable_decline(contribution)
+    if decision is None:
+        raise NotNow
+    appeal = Appeal.objects.create(contribution=contribution, decision=decision, message=message)
+    _set_status(contribution, StoryStatus.APPEAL)
+    record(contribution, Action.APPEAL_LODGED)
+    contribution.story.current_workflow_state.resume(user=None)
+    return appeal
