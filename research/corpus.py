@@ -33,7 +33,7 @@ def research_contributions() -> QuerySet[Contribution]:
             consent_expires_on=_latest_consent("expires_on"),
         )
         .filter(consent_research_use=True)
-        .exclude(consent_expires_on__lt=today)
+        .filter(Q(consent_expires_on__isnull=True) | Q(consent_expires_on__gte=today))
     )
 
 

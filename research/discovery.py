@@ -25,7 +25,8 @@ from stop_words import LANGUAGE_MAPPING, get_stop_words
 # Words of two letters or more, in any alphabet; numbers (ages, years, doses) say little about a theme, and the
 # pieces of contractions ("couldn", "t") are not words.
 TOKEN_PATTERN = r"(?u)(?<!['’])\b[^\W\d_]{2,}\b(?!['’])"  # noqa: S105 (a regular expression, not a password)
-WORD = re.compile(r"(?u)(?<!['’])\b[^\W\d_]+\b(?!['’])")
+# Words with their contractions whole ("didn't"), so a phrase never skips over one: "mum didn't understand" has none.
+WORD = re.compile(r"(?u)[^\W\d_]+(?:['’][^\W\d_]+)*")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Phrases never run across punctuation: "emociones. Dejar" is not a phrase.
 CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]\"“”…–—]+")
@@ -187,7 +188,7 @@ def _phrase_counts(documents: Sequence[Document], stop_words: Sequence[str]) -> 
             phrases += [
                 f"{first} {second}"
                 for first, second in zip(words, words[1:], strict=False)
-                if first not in stop and second not in stop and len(first) > 1 and len(second) > 1
+                if _phrase_word(first, stop) and _phrase_word(second, stop)
             ]
         return phrases
 
@@ -197,6 +198,10 @@ def _phrase_counts(documents: Sequence[Document], stop_words: Sequence[str]) -> 
     except ValueError:
         return None
     return _PhraseCounts(counter.get_feature_names_out(), presence)
+
+
+def _phrase_word(word: str, stop: frozenset[str]) -> bool:
+    return len(word) > 1 and word not in stop and "'" not in word and "’" not in word
 
 
 def _characteristic_terms(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("moderation.urls")),
     path("", include("stories.urls")),
+    path("", include("research.urls")),
     path("", include("transcription.urls")),
 ]
 
