@@ -27,10 +27,12 @@ def _predicted_labels(result, count):
 
 
 def _true_labels(stories, across_languages=False):
-    return [
-        f"none {i}" if story.theme == NO_THEME else story.theme if across_languages else f"{story.theme}/{story.language}"
-        for i, story in enumerate(stories)
-    ]
+    def label(i, story):
+        if story.theme == NO_THEME:
+            return f"none {i}"
+        return story.theme if across_languages else f"{story.theme}/{story.language}"
+
+    return [label(i, story) for i, story in enumerate(stories)]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -92,7 +94,9 @@ def test_quotes_and_public_words_come_only_from_public_stories():
 
 def test_a_theme_with_no_public_story_has_no_quotes_or_public_words():
     stories = labelled_stories(3)
-    documents = [Document(i, story.text, story.language, public=story.theme != "voices") for i, story in enumerate(stories)]
+    documents = [
+        Document(i, story.text, story.language, public=story.theme != "voices") for i, story in enumerate(stories)
+    ]
 
     result = discover(documents)
 
@@ -109,9 +113,10 @@ def test_discovery_is_reproducible_and_independent_of_batching():
 
     assert first == second
     batched = discover(documents, parameters=type(first.parameters)(batch_size=30))
-    assert adjusted_mutual_info_score(
-        _predicted_labels(first, len(documents)), _predicted_labels(batched, len(documents))
-    ) >= 0.8
+    assert (
+        adjusted_mutual_info_score(_predicted_labels(first, len(documents)), _predicted_labels(batched, len(documents)))
+        >= 0.8
+    )
 
 
 def test_too_few_or_unrelated_stories_give_no_theme():

@@ -14,8 +14,8 @@ from moderation.models import ConsentRecord
 from research.exports import FIELDS, create_export
 from research.models import ResearchExport, ResearchExportItem
 from tests.factories import ConsentRecordFactory
-from tests.public_site import build_site
 from tests.moderators import make_user, sign_in
+from tests.public_site import build_site
 from tests.research_site import PRIVATE_EMAIL, PRIVATE_NAME, consented_story
 
 pytestmark = pytest.mark.django_db
