@@ -28,3 +28,16 @@ def shared_speech() -> Path:
             "the rest of the suite runs the pipeline on audio the tests make themselves."
         )
     return SHARED_SPEECH_DIR
+
+
+@pytest.fixture(scope="session")
+def packaged_speech() -> tuple[Path, str]:
+    """Real speech that needs no ../shared: (wav, reference transcript) from the pyannote-audio wheel on PyPI."""
+    import subprocess
+
+    from tests.speech_samples import packaged_conversation
+
+    try:
+        return packaged_conversation()
+    except (subprocess.SubprocessError, OSError) as error:
+        require_service_in_ci(False, f"PyPI (to fetch the pyannote-audio sample recording: {error})")
