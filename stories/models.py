@@ -4,14 +4,18 @@ Nothing private lives here: contact details, consent answers and story keys belo
 """
 
 from django.db import models
+from django.db.models import F
 from django.utils.text import slugify
 from modelcluster.fields import ParentalManyToManyField
+from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 from wagtailmedia.models import AbstractMedia
 
+from .api_fields import PublicLinkField
 from .blocks import StoryBodyBlock
 from .storage import private_storage, random_media_name
 
@@ -95,7 +99,19 @@ class StoryMedia(AbstractMedia):
                 field.storage.delete(field.name)
 
 
-class HomePage(Page):
+class PublicPage(Page):
+    """A page anonymous readers see alike: its rendered HTML may be kept in the public page cache."""
+
+    class Meta:
+        abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        from .page_cache import mark_cacheable
+
+        return mark_cacheable(super().serve(request, *args, **kwargs))
+
+
+class HomePage(PublicPage):
     intro = models.TextField(blank=True, help_text="A few plain words introducing Voicebox.")
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -103,8 +119,17 @@ class HomePage(Page):
     subpage_types = ["stories.StoryIndexPage"]
     template = "stories/home_page.html"
 
+    def get_context(self, request, *args, **kwargs):
+        from .listing import ReaderPreferences, published_stories
 
-class StoryIndexPage(Page):
+        context = super().get_context(request, *args, **kwargs)
+        preferences = ReaderPreferences.from_request(request)
+        context["recent_stories"] = list(preferences.apply(published_stories())[:6])
+        context["themes"] = list(Theme.objects.filter(origin=Theme.Origin.CURATED))
+        return context
+
+
+class StoryIndexPage(PublicPage):
     intro = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -114,12 +139,16 @@ class StoryIndexPage(Page):
     template = "stories/story_index_page.html"
 
     def get_context(self, request, *args, **kwargs):
+        from .listing import StoryFilters, paginate, published_stories
+
         context = super().get_context(request, *args, **kwargs)
-        context["stories"] = StoryPage.objects.live().public().child_of(self).order_by("-first_published_at").specific()
+        filters = StoryFilters.from_request(request)
+        context["filters"] = filters
+        context["stories_page"] = paginate(request, filters.apply(published_stories()))
         return context
 
 
-class StoryPage(Page):
+class StoryPage(PublicPage):
     """A published story. Only publishable content: what the contributor agreed the public may see."""
 
     body = StreamField(StoryBodyBlock(), blank=True, help_text="The story, paragraph by paragraph, as plain text.")
@@ -159,6 +188,20 @@ class StoryPage(Page):
         index.FilterField("story_format"),
         index.FilterField("language"),
     ]
+    # What the API (stories/api.py) may show: public fields only, an allow-list.
+    api_fields = [
+        APIField("byline", serializer=serializers.CharField(read_only=True)),
+        APIField("story_format"),
+        APIField("language"),
+        APIField("summary", serializer=serializers.CharField(read_only=True)),
+        APIField("body"),
+        APIField("transcript"),
+        APIField("themes", serializer=serializers.ReadOnlyField(source="public_themes")),
+        APIField("content_notes", serializer=serializers.ReadOnlyField(source="public_content_notes")),
+        APIField("duration", serializer=serializers.FloatField(read_only=True)),
+        APIField("media_url", serializer=PublicLinkField("media_url")),
+        APIField("captions_url", serializer=PublicLinkField("captions_url")),
+    ]
     parent_page_types = ["stories.StoryIndexPage"]
     subpage_types = []
     template = "stories/story_page.html"
@@ -174,3 +217,72 @@ class StoryPage(Page):
     @property
     def byline(self) -> str:
         return self.display_name or "Anonymous"
+
+    @property
+    def plays_media(self) -> bool:
+        """Whether the page offers a player: audio or video, with media, and not published as transcript only."""
+        return self.story_format != StoryFormat.TEXT and self.show_media and self.media_id is not None
+
+    @property
+    def summary(self) -> str:
+        """A short teaser for lists and feeds: the page's description, or the story's opening words."""
+        if self.search_description:
+            return self.search_description
+        paragraphs = self.paragraphs
+        return paragraphs[0] if paragraphs else ""
+
+    @property
+    def duration(self) -> float | None:
+        """Length of the recording in seconds, when the page plays one."""
+        return self.media.duration if self.plays_media else None
+
+    @property
+    def public_themes(self) -> list[dict]:
+        return [{"name": theme.name, "slug": theme.slug} for theme in self.themes.all()]
+
+    @property
+    def public_content_notes(self) -> list[str]:
+        return [note.name for note in self.content_notes.all()]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["content_notes"] = list(self.content_notes.all())
+        context["themes"] = list(self.themes.all())
+        return context
+
+
+class ExperiencedTooCount(models.Model):
+    """How many readers said "I've experienced this too" about a story: a bare number, nothing about who."""
+
+    story = models.OneToOneField(StoryPage, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "“I've experienced this too” count"
+
+    def __str__(self):
+        return f"{self.count} for story {self.story_id}"
+
+    @classmethod
+    def for_story(cls, story_id: int) -> int:
+        return cls.objects.filter(story_id=story_id).values_list("count", flat=True).first() or 0
+
+    @classmethod
+    def add_one(cls, story_id: int) -> int:
+        cls.objects.get_or_create(story_id=story_id)
+        cls.objects.filter(story_id=story_id).update(count=F("count") + 1)
+        return cls.for_story(story_id)
+
+
+class PublicCacheGeneration(models.Model):
+    """One row whose number goes up whenever public content changes.
+
+    Cached public pages remember the generation they were rendered in and are stale once it moves on. It lives in
+    the database, not the cache, so every process agrees at once: web workers with their own local-memory caches,
+    and the task worker that unpublishes expired stories.
+    """
+
+    generation = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Public cache generation {self.generation}"

@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401  (public views: media delivery, search, feeds)
+from django.urls import path  # (public views: media delivery, search, feeds)
+
+from . import feeds, views
 
 app_name = "stories"
 
-urlpatterns = []
+urlpatterns = [
+    # Public pages beside Wagtail's page tree (/, /stories/ and story pages are Wagtail pages).
+    path("themes/", views.theme_index, name="theme_index"),
+    path("themes/<slug:slug>/", views.theme_detail, name="theme"),
+    path("search/", views.search, name="search"),
+    path("reading-preferences/", views.reading_preferences, name="reading_preferences"),
+    path("experienced-too/<int:story_id>/", views.experienced_too, name="experienced_too"),
+    path("feeds/stories/", feeds.feed_view(feeds.StoriesFeed), name="feed"),
+    path("feeds/stories/atom/", feeds.feed_view(feeds.AtomStoriesFeed), name="feed_atom"),
+    path("feeds/themes/<slug:slug>/", feeds.feed_view(feeds.ThemeStoriesFeed), name="theme_feed"),
+    path("feeds/podcast/", feeds.feed_view(feeds.PodcastFeed), name="podcast"),
+]

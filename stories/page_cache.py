@@ -1,0 +1,159 @@
+"""Full-page caching of anonymous public pages, with holes for the parts that differ per reader.
+
+A public page is rendered once and stored; later anonymous readers get the stored HTML with the per-reader parts
+(the CSRF token of a form, the "I've experienced this too" count and button) filled in at serving time. Any change
+to public content bumps a generation number kept in the database, so every process agrees at once whatever the
+cache backend: per-process local memory by default (several web workers, and a task worker that unpublishes expired
+stories), or a shared Redis.
+
+Views opt in with `mark_cacheable(response)`. An opted-in view may vary only on the path, the query parameters in
+`CACHE_KEY_PARAMS` and the reader's hidden content notes (a cookie): nothing else is in the cache key.
+"""
+
+import hashlib
+import re
+from collections.abc import Callable
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.html import format_html
+
+from .listing import ReaderPreferences
+from .models import PublicCacheGeneration
+
+CACHE_KEY_PARAMS = ("theme", "format", "language", "page", "q")
+CACHE_TIMEOUT = 60 * 60 * 24
+# Requests carrying these cookies may see something personal (a signed-in editor, a flash message): never cached.
+_PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+_HOLE = re.compile(rb"<!--vb-hole:([a-z-]+):([0-9]*)-->")
+_HOLE_MARK = b"<!--vb-hole:"
+
+HoleRenderer = Callable[[HttpRequest, str], str]
+_HOLE_RENDERERS: dict[str, HoleRenderer] = {}
+
+
+def mark_cacheable(response: HttpResponse) -> HttpResponse:
+    response.public_page_cache = True
+    return response
+
+
+def rendering_for_cache(request: HttpRequest) -> bool:
+    """True while a page that may be stored is rendered: templates then leave holes instead of per-reader parts."""
+    return getattr(request, "public_page_cache", False)
+
+
+def hole(name: str, argument: int | str = "") -> str:
+    return f"<!--vb-hole:{name}:{argument}-->"
+
+
+def hole_renderer(name: str):
+    def register(function: HoleRenderer) -> HoleRenderer:
+        _HOLE_RENDERERS[name] = function
+        return function
+
+    return register
+
+
+@hole_renderer("csrf")
+def _csrf_input(request: HttpRequest, argument: str) -> str:
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+
+
+@hole_renderer("experienced")
+def _experienced_too(request: HttpRequest, argument: str) -> str:
+    from .reactions import render_experienced_too
+
+    return render_experienced_too(request, int(argument))
+
+
+def fill_holes(request: HttpRequest, content: bytes) -> bytes:
+    if _HOLE_MARK not in content:
+        return content
+    return _HOLE.sub(lambda match: _HOLE_RENDERERS[match[1].decode()](request, match[2].decode()).encode(), content)
+
+
+def current_generation() -> int:
+    value = PublicCacheGeneration.objects.filter(pk=1).values_list("generation", flat=True).first()
+    return value or 0
+
+
+def invalidate(**kwargs) -> None:
+    """Make every cached public page stale, in every process.
+
+    The bump is written in the same transaction as the change that caused it, so no other process can see the new
+    generation before the new content (and store old content under it).
+    """
+    updated = PublicCacheGeneration.objects.filter(pk=1).update(generation=F("generation") + 1)
+    if not updated:
+        PublicCacheGeneration.objects.get_or_create(pk=1, defaults={"generation": 1})
+
+
+def _invalidate_if_live(instance, **kwargs) -> None:
+    if instance.live:
+        invalidate()
+
+
+def connect_invalidation() -> None:
+    """Invalidate on publish, edit, unpublish (withdrawal, expiry) and delete, and on anything pages show."""
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+    from wagtail.models import Page
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished
+
+    from .models import ContentNote, Theme
+
+    page_published.connect(invalidate, dispatch_uid="public-cache-published")
+    page_unpublished.connect(invalidate, dispatch_uid="public-cache-unpublished")
+    page_slug_changed.connect(invalidate, dispatch_uid="public-cache-slug")
+    for model in apps.get_models():
+        if issubclass(model, Page):
+            post_save.connect(_invalidate_if_live, sender=model, dispatch_uid=f"public-cache-save-{model._meta.label}")
+            post_delete.connect(invalidate, sender=model, dispatch_uid=f"public-cache-delete-{model._meta.label}")
+        elif issubclass(model, Theme | ContentNote | BaseGenericSetting | BaseSiteSetting):
+            post_save.connect(invalidate, sender=model, dispatch_uid=f"public-cache-save-{model._meta.label}")
+            post_delete.connect(invalidate, sender=model, dispatch_uid=f"public-cache-delete-{model._meta.label}")
+
+
+def _cache_key(request: HttpRequest) -> str:
+    params = "&".join(f"{name}={request.GET.get(name, '')}" for name in CACHE_KEY_PARAMS if name in request.GET)
+    hidden = ReaderPreferences.from_request(request).cookie_value
+    identity = f"{request.get_host()}|{request.path}|{params}|{hidden}"
+    return "public-page:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+class PublicPageCacheMiddleware:
+    """Serve stored copies of opted-in public pages to anonymous readers; store them on the first request.
+
+    Sits inside CsrfViewMiddleware (so a filled-in CSRF token also sets its cookie) and inside the security and
+    CSP middleware (so stored pages get fresh headers on every response).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or any(name in request.COOKIES for name in _PERSONAL_COOKIES):
+            return self.get_response(request)
+        key = _cache_key(request)
+        stored = cache.get(key)
+        generation = current_generation()
+        if stored is not None and stored[0] == generation:
+            _, content_type, content = stored
+            response = HttpResponse(fill_holes(request, content), content_type=content_type)
+            response["X-Voicebox-Cache"] = "hit"
+            return response
+
+        request.public_page_cache = True
+        response = self.get_response(request)
+        # A response setting a cookie is someone's own: never stored.
+        storable = response.status_code == 200 and not response.streaming and not response.cookies
+        if storable and getattr(response, "public_page_cache", False):
+            cache.set(key, (generation, response["Content-Type"], response.content), CACHE_TIMEOUT)
+            response["X-Voicebox-Cache"] = "miss"
+        if not response.streaming and response.get("Content-Type", "").startswith("text/html"):
+            response.content = fill_holes(request, response.content)
+        return response

@@ -1,0 +1,58 @@
+"""The "I've experienced this too" count: anonymous per story, one per browser, remembered in a signed cookie.
+
+Nothing about the reader is stored on the server: only the number goes up. The cookie lists the stories this
+browser has already counted, signed so it cannot be edited to count again (clearing it is possible, and the rate
+limit on the view keeps that cheap trick from inflating a count).
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+from .models import ExperiencedTooCount
+
+COOKIE_NAME = "vb_experienced"
+COOKIE_SALT = "stories.experienced-too"
+COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
+# Enough for any reader; the oldest entries drop off so the cookie stays small.
+MAX_REMEMBERED = 300
+
+
+def counted_story_ids(request: HttpRequest) -> list[int]:
+    raw = request.get_signed_cookie(COOKIE_NAME, default="", salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)
+    return [int(part) for part in raw.split(".") if part.isdigit()]
+
+
+def already_counted(request: HttpRequest, story_id: int) -> bool:
+    return story_id in counted_story_ids(request)
+
+
+def count_once(request: HttpRequest, response: HttpResponse, story_id: int) -> bool:
+    """Add this browser's one to the story's count; False if it had already been counted."""
+    counted = counted_story_ids(request)
+    if story_id in counted:
+        return False
+    ExperiencedTooCount.add_one(story_id)
+    remembered = [*counted, story_id][-MAX_REMEMBERED:]
+    response.set_signed_cookie(
+        COOKIE_NAME,
+        ".".join(str(pk) for pk in remembered),
+        salt=COOKIE_SALT,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return True
+
+
+def render_experienced_too(request: HttpRequest, story_id: int) -> str:
+    """The count and the button (or a thank-you once this browser has said so), for one story page."""
+    from django.middleware.csrf import get_token
+
+    context = {
+        "story_id": story_id,
+        "count": ExperiencedTooCount.for_story(story_id),
+        "already_counted": already_counted(request, story_id),
+        "csrf_token": get_token(request),
+    }
+    return render_to_string("includes/experienced_too.html", context)
