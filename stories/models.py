@@ -5,6 +5,7 @@ Nothing private lives here: contact details, consent answers and story keys belo
 
 from django.db import models
 from django.db.models import F
+from django.urls import reverse
 from django.utils.text import slugify
 from modelcluster.fields import ParentalManyToManyField
 from rest_framework import serializers
@@ -84,13 +85,26 @@ class StoryMedia(AbstractMedia):
     # The container and codec found by probing the content (never the browser's or the file name's claim).
     container = models.CharField(max_length=32, blank=True)
     audio_codec = models.CharField(max_length=32, blank=True)
+    video_codec = models.CharField(max_length=32, blank=True)
     content_type = models.CharField(max_length=64, blank=True)
+    # A poster frame can show a face: private like the original, not in public MEDIA_ROOT as wagtailmedia would put it.
+    thumbnail = models.FileField(
+        storage=private_storage, upload_to=random_media_name, blank=True, verbose_name="thumbnail"
+    )
 
     admin_form_fields = ("title", "file", "collection", "thumbnail")
 
     class Meta(AbstractMedia.Meta):
         verbose_name = "story media"
         verbose_name_plural = "story media"
+
+    @property
+    def url(self) -> str:
+        """Where wagtailmedia's admin links and plays the original: the staff-only view, never a storage URL.
+
+        The public only ever gets the published copy, through `stories.media_delivery.published_media_url`.
+        """
+        return reverse("stories:staff_media", args=[self.pk])
 
     def delete_files(self) -> None:
         """Delete the original, the published copy and the thumbnail from storage (erasure, withdrawal)."""

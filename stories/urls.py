@@ -5,6 +5,9 @@ from . import feeds, views
 app_name = "stories"
 
 urlpatterns = [
+    # Not under /stories/ (Wagtail's page routing) nor MEDIA_URL (public files): its own prefix, checked per story.
+    path("story-media/<int:page_id>/<str:filename>", views.published_media, name="published_media"),
+    path("story-media/review/<int:media_id>/", views.staff_media, name="staff_media"),
     # Public pages beside Wagtail's page tree (/, /stories/ and story pages are Wagtail pages).
     path("themes/", views.theme_index, name="theme_index"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),

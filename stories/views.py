@@ -1,11 +1,12 @@
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from . import media_delivery
 from .listing import HIDDEN_NOTES_COOKIE, ReaderPreferences, StoryFilters, paginate, published_stories
 from .models import ContentNote, StoryPage, Theme
 from .page_cache import mark_cacheable
@@ -105,3 +106,23 @@ def experienced_too(request, story_id):
     count_once(request, response, story.pk)
     return response
 
+
+# --- Story media: the published copy for everyone, the private original for staff --------------------------------
+
+
+@require_safe
+def published_media(request, page_id: int, filename: str):
+    """A live story's published media (Range requests for seeking); 404 for anything that isn't public."""
+    return media_delivery.serve_media(
+        request, media_delivery.published_media(page_id, filename), cache_control=media_delivery.PUBLIC_CACHE_CONTROL
+    )
+
+
+@require_safe
+def staff_media(request, media_id: int):
+    """The private original, for the moderation review screen and wagtailmedia's admin; 404 for anyone else."""
+    if not media_delivery.is_staff_reviewer(request.user):
+        raise Http404
+    return media_delivery.serve_media(
+        request, media_delivery.original_media(media_id), cache_control=media_delivery.STAFF_CACHE_CONTROL
+    )

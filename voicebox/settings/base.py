@@ -289,7 +289,12 @@ USE_I18N = True
 USE_TZ = True
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILMEDIA = {"MEDIA_MODEL": "stories.StoryMedia"}
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "stories.StoryMedia",
+    # The names intake stores files under (it checks content, not names), so moderators can edit any of them.
+    "AUDIO_EXTENSIONS": ["flac", "m4a", "mka", "mp3", "ogg", "wav", "webm"],
+    "VIDEO_EXTENSIONS": ["mkv", "mov", "mp4", "ogv", "webm"],
+}
 WAGTAILADMIN_COMMENTS_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # A story is published only when its workflow finishes, and then under governance (consent applied, redactions,

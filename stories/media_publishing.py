@@ -1,0 +1,216 @@
+"""The published copy of a story's media: web-safe, free of metadata, with redacted moments silenced.
+
+Publication calls `make_published_copy(media)`; when moderators redact a spoken passage it passes the passage's
+times as `silence`. The original stays private; the copy is the only file the public views ever serve.
+
+The copy is written by a fresh muxer that is given no metadata at all (no title, artist, location, `©xyz` GPS, or
+encoder tags: `bitexact` stops FFmpeg adding its own), carrying only the chosen audio and video streams, so chapters,
+subtitles, cover art and data tracks of the original are left behind.
+"""
+
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+from django.conf import settings
+from django.core.files import File
+from django.db.models.fields.files import FieldFile
+
+from .media_intake import open_media, probe, selected_streams
+from .models import StoryMedia
+
+AUDIO_BITRATE = 128_000
+VIDEO_CRF = "23"
+
+
+@dataclass(frozen=True)
+class PublishedFormat:
+    container_format: str  # the FFmpeg muxer
+    extension: str
+    content_type: str
+    audio_encoder: str | None  # None: copy the packets as they are
+    video_encoder: str | None  # None: copy (or no video)
+
+
+# The published copy's extension is the whole truth about its type: the public view maps it back to a content type.
+PUBLISHED_CONTENT_TYPES = {".ogg": "audio/ogg", ".m4a": "audio/mp4", ".mp4": "video/mp4", ".webm": "video/webm"}
+_MUXER_OPTIONS = {
+    "ogg": {"fflags": "+bitexact"},
+    "mp4": {"fflags": "+bitexact", "movflags": "+faststart"},
+    "webm": {"fflags": "+bitexact"},
+}
+
+
+def published_format(kind: str, audio_codec: str, video_codec: str, *, reencode_audio: bool) -> PublishedFormat:
+    """Keep what browsers play as it is; re-encode the rest. Audio: Opus in Ogg, or AAC in MP4. Video: H.264/AAC
+    in MP4, or VP8/VP9 with Opus in WebM; any other video codec (HEVC from phones, AV1) becomes H.264."""
+    if kind == "audio":
+        if audio_codec == "opus":
+            return _format("ogg", ".ogg", None if not reencode_audio else "libopus", None)
+        return _format("mp4", ".m4a", None if audio_codec == "aac" and not reencode_audio else "aac", None)
+    if video_codec in ("vp8", "vp9"):
+        keep_audio = audio_codec in ("opus", "vorbis") and not reencode_audio
+        return _format("webm", ".webm", None if keep_audio else "libopus", None)
+    keep_audio = audio_codec == "aac" and not reencode_audio
+    return _format("mp4", ".mp4", None if keep_audio else "aac", None if video_codec == "h264" else "libx264")
+
+
+def _format(container_format, extension, audio_encoder, video_encoder) -> PublishedFormat:
+    return PublishedFormat(
+        container_format, extension, PUBLISHED_CONTENT_TYPES[extension], audio_encoder, video_encoder
+    )
+
+
+@contextmanager
+def local_path(field: FieldFile) -> Iterator[Path]:
+    """A stored file as a local path: the file itself on local disk, or a streamed temporary copy from S3."""
+    try:
+        yield Path(field.storage.path(field.name))
+        return
+    except NotImplementedError:
+        pass
+    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=".media") as copy:
+        with field.storage.open(field.name, "rb") as stored:
+            for chunk in iter(lambda: stored.read(1024 * 1024), b""):
+                copy.write(chunk)
+        copy.flush()
+        yield Path(copy.name)
+
+
+def make_published_copy(media: StoryMedia, silence: Sequence[tuple[float, float]] = ()) -> None:
+    """Write the metadata-free, web-safe copy of `media` into `media.published_file`, replacing any earlier copy.
+
+    `silence` lists (start, end) times in seconds from the start of the audio (the transcript's timeline) to mute;
+    giving any means the audio is re-encoded.
+    """
+    with local_path(media.file) as source:
+        probed = probe(source)
+        target_format = published_format(
+            probed.kind, probed.audio_codec, probed.video_codec, reencode_audio=bool(silence)
+        )
+        with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
+            target = Path(workdir) / f"published{target_format.extension}"
+            _write_copy(source, target, target_format, silence)
+            previous = media.published_file.name
+            with target.open("rb") as content:
+                media.published_file.save(target.name, File(content), save=False)
+    media.save(update_fields=["published_file"])
+    if previous:
+        media.published_file.storage.delete(previous)
+
+
+def _write_copy(source: Path, target: Path, fmt: PublishedFormat, silence: Sequence[tuple[float, float]]) -> None:
+    with (
+        open_media(source) as inp,
+        av.open(str(target), "w", format=fmt.container_format, options=_MUXER_OPTIONS[fmt.container_format]) as out,
+    ):
+        audio_in, video_in = selected_streams(inp)
+        writers = {audio_in.index: _audio_writer(out, audio_in, fmt.audio_encoder, silence)}
+        if video_in is not None:
+            writers[video_in.index] = _video_writer(out, video_in, fmt.video_encoder)
+        for packet in inp.demux([s for s in (audio_in, video_in) if s is not None]):
+            writers[packet.stream.index].write(packet)
+        for writer in writers.values():
+            writer.finish()
+
+
+class _PacketCopier:
+    """Moves packets into the output untouched: no re-encoding, so nothing is lost."""
+
+    def __init__(self, out, template):
+        self.out = out
+        self.stream = out.add_stream_from_template(template, opaque=True)
+
+    def write(self, packet) -> None:
+        if packet.dts is None and packet.pts is None:
+            return  # end-of-stream marker
+        packet.stream = self.stream
+        self.out.mux(packet)
+
+    def finish(self) -> None:
+        pass
+
+
+class _AudioReencoder:
+    """Decodes, mutes the given time ranges sample-exactly, and encodes to a web-safe codec."""
+
+    def __init__(self, out, source, encoder: str, silence: Sequence[tuple[float, float]]):
+        self.out = out
+        self.rate = 48_000  # Opus only runs at 48 kHz; AAC is happy with it too
+        layout = "mono" if source.codec_context.channels == 1 else "stereo"
+        self.stream = out.add_stream(encoder, rate=self.rate, layout=layout)
+        self.stream.bit_rate = AUDIO_BITRATE
+        self.decoder = source.codec_context
+        self.resampler = av.AudioResampler(format="fltp", layout=layout, rate=self.rate)
+        self.mute = sorted((round(start * self.rate), round(end * self.rate)) for start, end in silence if end > start)
+        self.position = 0  # samples written so far: the timeline the transcript's times are on
+
+    def write(self, packet) -> None:
+        # The demuxer's end-of-stream packet flushes the decoder, so its last frames arrive here too.
+        for frame in self.decoder.decode(packet):
+            self._encode(self.resampler.resample(frame))
+
+    def finish(self) -> None:
+        self._encode(self.resampler.resample(None))
+        self.out.mux(self.stream.encode(None))
+
+    def _encode(self, frames) -> None:
+        for frame in frames:
+            self.out.mux(self.stream.encode(self._muted(frame)))
+
+    def _muted(self, frame: av.AudioFrame) -> av.AudioFrame:
+        start, end = self.position, self.position + frame.samples
+        self.position = end
+        ranges = [(max(a, start) - start, min(b, end) - start) for a, b in self.mute if a < end and b > start]
+        if ranges:
+            samples = frame.to_ndarray()
+            for low, high in ranges:
+                samples[:, low:high] = 0.0
+            frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout=frame.layout.name)
+            frame.sample_rate = self.rate
+        frame.pts = start
+        frame.time_base = Fraction(1, self.rate)
+        return frame
+
+
+class _VideoReencoder:
+    """Re-encodes video browsers may not play (HEVC, AV1) to H.264, keeping size and frame timing."""
+
+    def __init__(self, out, source, encoder: str):
+        self.out = out
+        self.decoder = source.codec_context
+        self.stream = out.add_stream(
+            encoder, rate=source.average_rate or 25, options={"crf": VIDEO_CRF, "preset": "veryfast"}
+        )
+        # H.264 in 4:2:0 needs even dimensions.
+        self.stream.width = source.codec_context.width // 2 * 2
+        self.stream.height = source.codec_context.height // 2 * 2
+        self.stream.pix_fmt = "yuv420p"
+        self.stream.time_base = source.time_base
+        self.stream.codec_context.time_base = source.time_base
+
+    def write(self, packet) -> None:
+        # The demuxer's end-of-stream packet flushes the decoder, so its last frames arrive here too.
+        for frame in self.decoder.decode(packet):
+            self._encode(frame)
+
+    def finish(self) -> None:
+        self.out.mux(self.stream.encode(None))
+
+    def _encode(self, frame) -> None:
+        pts = frame.pts
+        frame = frame.reformat(width=self.stream.width, height=self.stream.height, format="yuv420p")
+        frame.pts = pts
+        self.out.mux(self.stream.encode(frame))
+
+
+def _audio_writer(out, source, encoder, silence):
+    return _PacketCopier(out, source) if encoder is None else _AudioReencoder(out, source, encoder, silence)
+
+
+def _video_writer(out, source, encoder):
+    return _PacketCopier(out, source) if encoder is None else _VideoReencoder(out, source, encoder)
