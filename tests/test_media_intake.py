@@ -4,6 +4,7 @@ Uploads go through the real multipart parser and the capped upload handler via a
 share flow uses the same three calls: `capped_uploads`, `uploaded_media`, `store_upload`).
 """
 
+import base64
 import re
 import uuid
 from pathlib import Path
@@ -22,6 +23,7 @@ from stories.media_publishing import make_published_copy
 from stories.models import StoryMedia
 from stories.upload_handlers import capped_uploads, uploaded_media
 from tests import media_factory
+from tests.conftest import require_service_in_ci
 
 STORED_NAME = re.compile(r"^story-media/[0-9a-f]{32}\.[a-z0-9]{1,7}$")
 
@@ -402,3 +404,80 @@ def test_silenced_ranges_are_muted_and_the_rest_is_not(tmp_path, name, make):
     assert level(0.2, 0.9) > 0.1  # the tone before it
     assert level(2.1, 2.8) > 0.1  # and after it
     assert len(samples) / rate == pytest.approx(3.0, abs=0.1)
+
+
+# --- A real browser recording -------------------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+RECORD_SCRIPT = """async ([mimeType, milliseconds]) => {
+    const stream = await navigator.mediaDevices.getUserMedia({audio: true, video: mimeType.startsWith("video/")});
+    const recorder = new MediaRecorder(stream, {mimeType});
+    const chunks = [];
+    recorder.ondataavailable = (event) => chunks.push(event.data);
+    const stopped = new Promise((resolve) => { recorder.onstop = resolve; });
+    recorder.start(250);
+    await new Promise((resolve) => setTimeout(resolve, milliseconds));
+    recorder.stop();
+    await stopped;
+    const reader = new FileReader();
+    const loaded = new Promise((resolve) => { reader.onload = resolve; });
+    reader.readAsDataURL(new Blob(chunks, {type: mimeType}));
+    await loaded;
+    return reader.result.slice(reader.result.indexOf(";base64,") + 8);
+}"""
+
+
+def record_in_chromium(target: Path, mime_type: str, seconds: float) -> Path:
+    """Record from Chromium's synthetic microphone (and camera) with MediaRecorder, as a contributor's browser would."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+            ],
+        )
+        context = browser.new_context(permissions=["microphone", "camera"])
+        page = context.new_page()
+        # http://localhost is a secure context (getUserMedia needs one); the page is served by Playwright itself.
+        page.route("http://localhost/", lambda route: route.fulfill(body="<!doctype html><title>r</title>"))
+        page.goto("http://localhost/")
+        encoded = page.evaluate(RECORD_SCRIPT, [mime_type, int(seconds * 1000)])
+        browser.close()
+    target.write_bytes(base64.b64decode(encoded))
+    return target
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("mime_type", "kind", "codecs"),
+    [("audio/webm;codecs=opus", "audio", ("opus", "")), ("video/webm;codecs=vp8,opus", "video", ("opus", "vp8"))],
+)
+def test_chromium_mediarecorder_recording_is_remuxed_to_seek(tmp_path, mime_type, kind, codecs):
+    require_service_in_ci(CHROMIUM.exists(), "Chromium at /usr/bin/chromium")
+    recording = record_in_chromium(tmp_path / "recording.webm", mime_type, seconds=3)
+    with av.open(str(recording)) as container:
+        assert container.duration is None  # Chromium's MediaRecorder writes no duration (WontFix)
+    assert not media_factory.has_matroska_cues(recording)
+
+    media = store_upload(upload("blob", recording), title="Recorded in Chromium")
+
+    assert (media.type, media.container, media.audio_codec, media.video_codec) == (kind, "webm", *codecs)
+    assert media.duration == pytest.approx(3.0, abs=0.5)
+    stored = Path(media.file.path)
+    assert media_factory.has_matroska_cues(stored)
+    with av.open(str(stored)) as container:
+        assert container.duration / av.time_base == pytest.approx(media.duration, abs=0.1)
+        # Seek on the audio: the fake camera's VP8 has one keyframe, so a video seek rightly lands at 0.
+        audio = container.streams.audio[0]
+        container.seek(int(1.5 / audio.time_base), stream=audio)
+        frame = next(container.decode(audio))
+        assert float(frame.pts * frame.time_base) == pytest.approx(1.5, abs=0.15)
