@@ -28,6 +28,8 @@ TOKEN_PATTERN = r"(?u)(?<!['’])\b[^\W\d_]{2,}\b(?!['’])"  # noqa: S105 (a re
 # Words with their contractions whole ("didn't"), so a phrase never skips over one: "mum didn't understand" has none.
 WORD = re.compile(r"(?u)[^\W\d_]+(?:['’][^\W\d_]+)*")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Two quotes of one theme more alike than this (cosine) say the same thing; the second is skipped.
+QUOTE_MAX_SIMILARITY = 0.6
 # Phrases never run across punctuation: "emociones. Dejar" is not a phrase.
 CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]\"“”…–—]+")
 
@@ -259,14 +261,17 @@ def _quotes(
     scores = sentence_vectors @ centroid
     quotes: list[Quote] = []
     quoted_stories: set[int] = set()
-    quoted_sentences: set[str] = set()
+    chosen: list[int] = []
     for position in np.argsort(-scores, kind="stable"):
         index, sentence = candidates[position]
-        if index in quoted_stories or sentence.lower() in quoted_sentences or scores[position] <= 0:
+        if index in quoted_stories or scores[position] <= 0:
+            continue
+        # Quotes should show different sides of a theme, not the same words three times.
+        if chosen and (sentence_vectors[chosen] @ sentence_vectors[position]).max() > QUOTE_MAX_SIMILARITY:
             continue
         quotes.append(Quote(documents[index].story_id, sentence))
         quoted_stories.add(index)
-        quoted_sentences.add(sentence.lower())
+        chosen.append(position)
         if len(quotes) == parameters.quote_count:
             break
     return tuple(quotes)
