@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401  (helpers add the share flow, contributor page, policy and report)
+from django.urls import path
+
+from .views import my_story, share
 
 app_name = "moderation"
 
-urlpatterns = []
+urlpatterns = [
+    # The share flow and the contributor's private page.
+    path("share/", share.how_step, name="share"),
+    path("share/story/", share.story_step, name="share_story"),
+    path("share/choices/", share.choices_step, name="share_choices"),
+    path("share/check/", share.check_step, name="share_check"),
+    path("share/done/", share.done, name="share_done"),
+    path("share/recording/", share.held_recording, name="share_recording"),
+    path("my-story/<str:key>/", my_story.story_status, name="my_story"),
+    path("my-story/<str:key>/recording/", my_story.story_media, name="my_story_media"),
+    path("my-story/<str:key>/withdraw/", my_story.withdraw, name="my_story_withdraw"),
+]

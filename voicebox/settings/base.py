@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # Inside CSRF (a filled-in token sets its cookie) and the header middleware (cached pages get fresh headers).
     "stories.page_cache.PublicPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Turns django-ratelimit's refusal into RATELIMIT_VIEW's kind 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, so lockouts see the authenticated request.
     "axes.middleware.AxesMiddleware",
 ]
@@ -310,5 +312,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # Wagtail's INFO lines quote page titles; a draft story's title is private until it is published.
+        "wagtail": {"level": "WARNING"},
+    },
 }

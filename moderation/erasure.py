@@ -1,0 +1,62 @@
+"""Erasure: when a contributor withdraws, their story is taken down and erased.
+
+Gone: the page and all its revisions, workflow states and admin log entries, the story's media files (original,
+published copy, thumbnail), its transcript and transcription job, its consent records and its contribution.
+Kept: a content-free AuditEvent ("withdrawn") and a tombstone of the story key's hash, so the contributor's link
+says what happened instead of "not found".
+Files are deleted once the database transaction commits, so a failed erasure never leaves a page without its media.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision, WorkflowState
+
+from stories.models import StoryMedia, StoryPage
+from transcription.services import forget_story
+
+from .models import AuditEvent, Contribution, WithdrawnStoryKey
+
+# Wagtail writes a page's title into its log messages and audit entries when unpublishing and deleting it; the
+# title is replaced first so nothing of the story reaches the logs.
+ERASED_TITLE = "Withdrawn story"
+
+
+def erase_story(contribution: Contribution) -> None:
+    with transaction.atomic():
+        page = contribution.story
+        story_ref = page.pk if page else contribution.pk
+        if page is not None:
+            forget_story(page.pk)  # transcript, job, queued task payloads
+            _erase_page(page.specific)
+        WithdrawnStoryKey.objects.get_or_create(key_hash=contribution.key_hash)
+        contribution.delete()  # consent records go with it (on_delete=CASCADE)
+        AuditEvent.record(story_ref, "withdrawn", AuditEvent.Actor.CONTRIBUTOR)
+        if page is not None:
+            # Researchers who exported the story are asked to delete their copies, once the erasure has committed.
+            from research.exports import notify_exporters_of_withdrawal
+
+            transaction.on_commit(lambda: notify_exporters_of_withdrawal(story_ref))
+
+
+def erase_media(media: StoryMedia) -> None:
+    """Delete a media row, its admin log entries and, on commit, its files."""
+    media_type = ContentType.objects.get_for_model(StoryMedia)
+    ModelLogEntry.objects.filter(content_type=media_type, object_id=str(media.pk)).delete()
+    media.delete()
+    transaction.on_commit(media.delete_files)
+
+
+def _erase_page(page: StoryPage) -> None:
+    page_id, media = page.pk, page.media
+    Page.objects.filter(pk=page_id).update(title=ERASED_TITLE, draft_title=ERASED_TITLE)
+    page.title = page.draft_title = ERASED_TITLE
+    if page.live:
+        page.unpublish(log_action=None)
+    page_type = ContentType.objects.get_for_model(Page)
+    WorkflowState.objects.filter(base_content_type=page_type, object_id=str(page_id)).delete()
+    Revision.page_revisions.filter(object_id=str(page_id)).delete()
+    page.delete()
+    # Includes the entry Wagtail has just written for the deletion itself.
+    PageLogEntry.objects.filter(page_id=page_id).delete()
+    if media is not None:
+        erase_media(media)
