@@ -8,6 +8,11 @@ Transcript segments are dicts as transcription stores them: {"start", "end", "te
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from stories.media_publishing import make_published_copy
+
+from .models import EditProposal, Redaction
+from .state import draft_proposal, story_paragraphs, story_transcript
+
 # Silence a little either side of the redacted words: word boundaries from Whisper are approximate, and a clipped
 # consonant can be enough to recognise a name.
 SILENCE_MARGIN_SECONDS = 0.08
@@ -129,26 +134,23 @@ def _spans_by_index(redactions, target: str) -> dict[int, list[Span]]:
 
 
 def redact_paragraphs(paragraphs: list[str], redactions) -> list[str]:
-    spans = _spans_by_index(redactions, "body")
+    spans = _spans_by_index(redactions, Redaction.Target.BODY)
     return [redact_text(text, spans.get(i, [])) for i, text in enumerate(paragraphs)]
 
 
 def redact_transcript(segments: list[dict], redactions) -> list[dict]:
-    spans = _spans_by_index(redactions, "transcript")
+    spans = _spans_by_index(redactions, Redaction.Target.TRANSCRIPT)
     return [redact_segment(segment, spans[i]) if i in spans else segment for i, segment in enumerate(segments)]
 
 
 def silence_ranges(redactions) -> list[tuple[float, float]]:
     """The time ranges to silence in the published media: every redacted transcript span with word timings."""
-    return merge_ranges(
-        (r.start_time, r.end_time) for r in redactions if r.target == "transcript" and r.start_time is not None
-    )
+    spoken = [r for r in redactions if r.target == Redaction.Target.TRANSCRIPT and r.start_time is not None]
+    return merge_ranges((r.start_time, r.end_time) for r in spoken)
 
 
 def make_redacted_media_copy(media, redactions) -> None:
     """Write the media's published copy (no metadata) with every redacted word silenced. The original stays private."""
-    from stories.media_publishing import make_published_copy
-
     make_published_copy(media, silence=silence_ranges(redactions))
 
 
@@ -160,9 +162,6 @@ def add_draft_redaction(
 ):
     """Add a redaction to the moderator's draft proposal for this story. Raises PassageNotFound (with a message for
     the moderator) when the words are not where they said, or overlap a redaction already drafted."""
-    from .models import EditProposal, Redaction
-    from .state import draft_proposal, story_paragraphs, story_transcript
-
     page = contribution.story.specific.get_latest_revision_as_object()
     if target == Redaction.Target.BODY:
         texts = story_paragraphs(page)
@@ -199,8 +198,6 @@ def add_draft_redaction(
 
 def remove_draft_redaction(contribution, redaction_id: int) -> bool:
     """Remove a redaction the moderator drafted but has not sent (sent ones are history and stay)."""
-    from .models import EditProposal, Redaction
-
     deleted, _ = Redaction.objects.filter(
         pk=redaction_id, proposal__contribution=contribution, proposal__status=EditProposal.Status.DRAFT
     ).delete()

@@ -1,7 +1,13 @@
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import roles
 from .models import ConsentText
+from .views import review, safeguarding, two_factor
 
 
 # --- Consent texts (share flow) --------------------------------------------------------------------------------
@@ -19,3 +25,73 @@ class ConsentTextViewSet(SnippetViewSet):
 
 
 register_snippet(ConsentTextViewSet)
+
+
+# --- Moderation (workflow review screens, safeguarding queue, audit log, two-step sign-in) ---------------------
+moderation_admin_urls = [
+    path("", review.queue, name="queue"),
+    path("safeguarding/", safeguarding.safeguarding_queue, name="safeguarding"),
+    path("story/<int:contribution_id>/", review.review, name="review"),
+    path("story/<int:contribution_id>/action/<slug:action>/", review.act, name="act"),
+    path("story/<int:contribution_id>/redactions/", review.add_redaction, name="add_redaction"),
+    path(
+        "story/<int:contribution_id>/redactions/<int:redaction_id>/remove/",
+        review.remove_redaction,
+        name="remove_redaction",
+    ),
+    path("story/<int:contribution_id>/critical/", review.flag_critical, name="flag_critical"),
+    path("story/<int:contribution_id>/audit/", review.audit_log, name="audit_log"),
+]
+
+two_factor_urls = [
+    path("setup/", two_factor.setup, name="setup"),
+    path("verify/", two_factor.verify, name="verify"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_moderation_urls():
+    return [
+        path("moderation/", include((moderation_admin_urls, "moderation_admin"))),
+        path("two-step/", include((two_factor_urls, "moderation_two_factor"))),
+    ]
+
+
+class RoleMenuItem(MenuItem):
+    def __init__(self, *args, may_see, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.may_see = may_see
+
+    def is_shown(self, request):
+        return self.may_see(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_moderation_queue_menu_item():
+    return RoleMenuItem(
+        "Stories to moderate", reverse("moderation_admin:queue"), icon_name="tasks", order=150, may_see=roles.can_review
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_safeguarding_menu_item():
+    return RoleMenuItem(
+        "Safeguarding",
+        reverse("moderation_admin:safeguarding"),
+        icon_name="warning",
+        order=151,
+        may_see=roles.can_handle_safeguarding,
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def story_review_button(page, user, view_name, next_url=None):
+    """From a story's page in the admin (where Wagtail's dashboard links), to its review screen."""
+    contribution = getattr(page.specific, "contribution", None)
+    if contribution is not None and roles.can_review(user):
+        yield Button(
+            "Review this story",
+            reverse("moderation_admin:review", args=[contribution.pk]),
+            icon_name="tasks",
+            priority=5,
+        )

@@ -42,7 +42,6 @@ WORKFLOW_NAME = "Voicebox moderation"
 class Action:
     """Audit log actions recorded by moderation (the public report counts these)."""
 
-    MODERATION_STARTED = "moderation_started"
     CONSENT_CHECKED = "consent_checked"
     EDITS_PROPOSED = "edits_proposed"
     EDITS_PREAUTHORISED = "edits_preauthorised"
@@ -169,7 +168,6 @@ def start_moderation(contribution: Contribution, user=None) -> None:
         page.save_revision(log_action=False)
     workflow = page.get_workflow() or ensure_story_workflow()
     _set_status(contribution, StoryStatus.IN_MODERATION)
-    record(contribution, Action.MODERATION_STARTED, user)
     workflow.start(page, user)
 
 

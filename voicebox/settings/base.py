@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Admin pages need a verified second factor (moderation.two_factor).
+    "moderation.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "stories.middleware.ContentSecurityPolicyMiddleware",
@@ -299,9 +301,6 @@ WAGTAILMEDIA = {
 }
 WAGTAILADMIN_COMMENTS_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-# A story is published only when its workflow finishes, and then under governance (consent applied, redactions,
-# the metadata-free media copy): see moderation.publication.
-WAGTAIL_FINISH_WORKFLOW_ACTION = "moderation.workflow_finish.finish_workflow"
 # A story is published only when its workflow finishes, and then under governance (consent applied, redactions,
 # the metadata-free media copy): see moderation.publication.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "moderation.workflow_finish.finish_workflow"

@@ -1,0 +1,86 @@
+"""Two-factor authentication for everyone who signs in to the admin (django-otp, TOTP authenticator apps).
+
+After the password, the admin asks for a code from an authenticator app; someone without one is taken to set it up
+first. Until they have given a code in this session, every admin page sends them back here.
+"""
+
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+DEVICE_NAME = "Authenticator app"
+
+
+def _exempt_paths() -> tuple[str, ...]:
+    # Signing in and out, and the two-factor pages themselves, must work before the second factor is given.
+    return (
+        reverse("wagtailadmin_login"),
+        reverse("wagtailadmin_logout"),
+        reverse("admin:login"),
+        reverse("admin:logout"),
+        reverse("moderation_two_factor:setup"),
+        reverse("moderation_two_factor:verify"),
+        reverse("wagtailadmin_password_reset"),
+        settings.STATIC_URL,
+    )
+
+
+class RequireTwoFactorMiddleware:
+    """Admin pages need a verified second factor; signed-in users without one are sent to verify or set it up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.path.startswith(ADMIN_PREFIXES)
+            and not user.is_verified()
+            and not request.path.startswith(_exempt_paths())
+        ):
+            step = "verify" if user_has_device(user) else "setup"
+            return redirect(f"{reverse(f'moderation_two_factor:{step}')}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+def next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def pending_device(user) -> TOTPDevice:
+    """The unconfirmed authenticator this user is setting up (made once, kept until confirmed)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+def qr_code_svg(device: TOTPDevice) -> str:
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+def secret_for_typing(device: TOTPDevice) -> str:
+    """The key in base32, in groups of four, for people who type it instead of scanning."""
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def to_admin(request):
+    return redirect(next_url(request, reverse("wagtailadmin_home")))

@@ -1,0 +1,246 @@
+"""The moderators' admin screens: the queue, the review screen (player, transcript, redaction tools, actions, content
+notes first) and the audit log of one story.
+
+Every action goes through the workflow task's own rules (`Task.get_actions` / `on_action`), the same ones Wagtail's
+dashboard uses, so a role that may not take an action gets 403 whichever way it asks. Templates escape everything a
+contributor wrote: nothing here is marked safe.
+"""
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import policy, redaction, roles, workflows
+from ..models import AuditEvent, Contribution, Decision, EditProposal, Redaction, SafeguardingConcern, StoryStatus
+from ..models.tasks import ModerationTaskState, Stage
+from ..state import current_task_state, latest_consent, story_paragraphs, story_transcript
+
+QUEUE_STATUSES = [StoryStatus.IN_MODERATION, StoryStatus.EDITS_PROPOSED, StoryStatus.APPEAL]
+
+
+def forbidden_as_403(view):
+    """A refused action answers 403 (Wagtail would turn it into a redirect to the dashboard, hiding the refusal)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            return render(request, "moderation/admin/forbidden.html", {"page_title": "Not for your role"}, status=403)
+
+    return wrapped
+
+
+class RedactionForm(forms.Form):
+    where = forms.CharField(label="Where", widget=forms.Select)
+    passage = forms.CharField(label="Words to remove, exactly as they appear", max_length=2000)
+    occurrence = forms.IntegerField(
+        label="Which occurrence", min_value=1, initial=1, help_text="If the words appear more than once there."
+    )
+    code = forms.ChoiceField(label="Reason (from the published policy)", choices=policy.choices(policy.ReasonKind.EDIT))
+    label = forms.ChoiceField(label="Replace with", choices=policy.label_choices())
+    note = forms.CharField(label="Note for the contributor", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, places: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["where"].widget.choices = places
+
+    def clean_where(self) -> tuple[str, int]:
+        target, _, index = self.cleaned_data["where"].partition(":")
+        if target not in Redaction.Target.values or not index.isdigit():
+            raise forms.ValidationError("Choose a paragraph or a transcript line.")
+        return target, int(index)
+
+
+def _require_reviewer(request) -> None:
+    if not roles.can_review(request.user):
+        raise PermissionDenied
+
+
+def _places(paragraphs: list[str], segments: list[dict]) -> list[tuple[str, str]]:
+    return [(f"body:{i}", f"Paragraph {i + 1}") for i in range(len(paragraphs))] + [
+        (f"transcript:{i}", f"Transcript line {i + 1}") for i in range(len(segments))
+    ]
+
+
+@forbidden_as_403
+@require_GET
+def queue(request):
+    _require_reviewer(request)
+    contributions = (
+        Contribution.objects.filter(status__in=QUEUE_STATUSES, story__isnull=False)
+        .select_related("story")
+        .prefetch_related("story__storypage__content_notes")
+        .order_by("submitted_at")
+    )
+    rows = []
+    for contribution in contributions:
+        task_state = current_task_state(contribution)
+        rows.append(
+            {
+                "contribution": contribution,
+                "story": contribution.story.specific,
+                "stage": task_state.specific.get_stage_display()
+                if isinstance(task_state, ModerationTaskState)
+                else "Consent check",
+                "actions": bool(_actions(contribution, request.user)),
+            }
+        )
+    return render(request, "moderation/admin/queue.html", {"rows": rows, "page_title": "Stories to moderate"})
+
+
+def _actions(contribution: Contribution, user) -> list[tuple[str, str, forms.Form | None]]:
+    """The actions this user may take now, each with an empty form when it needs one."""
+    task_state = current_task_state(contribution)
+    if task_state is None:
+        return []
+    task = task_state.task.specific
+    result = []
+    for name, label, needs_form in task.get_actions(contribution.story, user):
+        form_class = task.get_form_for_action(name) if needs_form else None
+        result.append((name, label, form_class(prefix=name) if form_class else None))
+    return result
+
+
+def _review_context(request, contribution: Contribution, **overrides) -> dict:
+    page = contribution.story.specific.get_latest_revision_as_object()
+    paragraphs, segments = story_paragraphs(page), story_transcript(page)
+    task_state = current_task_state(contribution)
+    proposals = contribution.proposals.prefetch_related("redactions")
+    concern = SafeguardingConcern.objects.filter(decision__contribution=contribution).first()
+    context = {
+        "page_title": "Review a story",
+        "contribution": contribution,
+        "story": page,
+        "content_notes": list(page.content_notes.all()),
+        "paragraphs": paragraphs,
+        "segments": segments,
+        "consent": latest_consent(contribution),
+        "task_state": task_state,
+        "stage": task_state.specific.get_stage_display()
+        if isinstance(task_state, ModerationTaskState)
+        else (task_state.task.name if task_state else contribution.get_status_display()),
+        "actions": _actions(contribution, request.user),
+        "draft": proposals.filter(status=EditProposal.Status.DRAFT).first(),
+        "proposals": proposals.exclude(status=EditProposal.Status.DRAFT),
+        "decisions": contribution.decisions.filter(kind=Decision.Kind.DECLINE).select_related("appeal"),
+        # A safeguarding concern's details are for the people who handle the safeguarding route.
+        "concern": concern if roles.can_handle_safeguarding(request.user) else None,
+        "is_paused": isinstance(task_state, ModerationTaskState) and task_state.stage == Stage.PAUSED,
+        "critical_of_services": hasattr(contribution, "critical_of_services"),
+        "redaction_form": RedactionForm(places=_places(paragraphs, segments)),
+        "media": page.media if page.media_id else None,
+    }
+    context.update(overrides)
+    return context
+
+
+@forbidden_as_403
+@require_GET
+def review(request, contribution_id: int):
+    _require_reviewer(request)
+    contribution = get_object_or_404(Contribution, pk=contribution_id, story__isnull=False)
+    return render(request, "moderation/admin/review.html", _review_context(request, contribution))
+
+
+@forbidden_as_403
+@require_POST
+def act(request, contribution_id: int, action: str):
+    """Take one workflow action. Refused (403) unless the task offers this action to this user now."""
+    _require_reviewer(request)
+    contribution = get_object_or_404(Contribution, pk=contribution_id, story__isnull=False)
+    task_state = current_task_state(contribution)
+    if task_state is None:
+        raise PermissionDenied
+    task = task_state.task.specific
+    offered = {name: needs_form for name, _, needs_form in task.get_actions(contribution.story, request.user)}
+    if action not in offered:
+        raise PermissionDenied
+    data = {}
+    if offered[action]:
+        form = task.get_form_for_action(action)(request.POST, prefix=action)
+        if not form.is_valid():
+            actions = [(n, lbl, form if n == action else f) for n, lbl, f in _actions(contribution, request.user)]
+            context = _review_context(request, contribution, actions=actions)
+            return render(request, "moderation/admin/review.html", context, status=400)
+        data = form.cleaned_data
+    task.on_action(task_state, request.user, action, **data)
+    messages.success(request, "Done. The story has moved on.")
+    return redirect("moderation_admin:review", contribution_id=contribution.pk)
+
+
+def _may_draft_edits(contribution: Contribution, user) -> bool:
+    task_state = current_task_state(contribution)
+    return isinstance(task_state, ModerationTaskState) and any(
+        name in ("publish", "propose_edits") for name in workflows.available_actions(task_state, user)
+    )
+
+
+@forbidden_as_403
+@require_POST
+def add_redaction(request, contribution_id: int):
+    _require_reviewer(request)
+    contribution = get_object_or_404(Contribution, pk=contribution_id, story__isnull=False)
+    if not _may_draft_edits(contribution, request.user):
+        raise PermissionDenied
+    page = contribution.story.specific.get_latest_revision_as_object()
+    places = _places(story_paragraphs(page), story_transcript(page))
+    form = RedactionForm(request.POST, places=places)
+    if form.is_valid():
+        target, index = form.cleaned_data["where"]
+        try:
+            redaction.add_draft_redaction(
+                contribution,
+                request.user,
+                target=target,
+                index=index,
+                passage=form.cleaned_data["passage"],
+                occurrence=form.cleaned_data["occurrence"],
+                code=form.cleaned_data["code"],
+                label=form.cleaned_data["label"],
+                note=form.cleaned_data["note"],
+            )
+        except redaction.PassageNotFound as problem:
+            form.add_error("passage", str(problem))
+        else:
+            messages.success(request, "Change drafted. Send the changes to the contributor when you are ready.")
+            return redirect("moderation_admin:review", contribution_id=contribution.pk)
+    context = _review_context(request, contribution, redaction_form=form)
+    return render(request, "moderation/admin/review.html", context, status=400)
+
+
+@forbidden_as_403
+@require_POST
+def remove_redaction(request, contribution_id: int, redaction_id: int):
+    _require_reviewer(request)
+    contribution = get_object_or_404(Contribution, pk=contribution_id, story__isnull=False)
+    if not _may_draft_edits(contribution, request.user):
+        raise PermissionDenied
+    redaction.remove_draft_redaction(contribution, redaction_id)
+    return redirect("moderation_admin:review", contribution_id=contribution.pk)
+
+
+@forbidden_as_403
+@require_POST
+def flag_critical(request, contribution_id: int):
+    _require_reviewer(request)
+    contribution = get_object_or_404(Contribution, pk=contribution_id, story__isnull=False)
+    workflows.set_critical_of_services(contribution, request.user, request.POST.get("critical") == "yes")
+    return redirect("moderation_admin:review", contribution_id=contribution.pk)
+
+
+@forbidden_as_403
+@require_GET
+def audit_log(request, contribution_id: int):
+    _require_reviewer(request)
+    contribution = get_object_or_404(Contribution, pk=contribution_id, story__isnull=False)
+    events = AuditEvent.objects.filter(story_ref=contribution.story_id)
+    return render(
+        request,
+        "moderation/admin/audit_log.html",
+        {"page_title": "Audit log", "contribution": contribution, "events": events},
+    )

@@ -1,0 +1,146 @@
+"""Redaction: labelled placeholders in text and transcript, and silence in the published recording at the redacted
+words' time range, measured on the decoded samples of the real published copy."""
+
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from moderation import redaction
+from moderation.models import Contribution, StoryStatus
+from moderation.redaction import Span
+from moderation.workflows import start_moderation
+from stories.models import StoryPage
+from tests import media_factory, sharing
+from tests.factories import site_tree
+from tests.moderators import action_url, moderator, sign_in
+from transcription.models import Transcript
+
+
+def word(text: str, start: float, end: float) -> dict:
+    return {"start": start, "end": end, "word": text, "probability": 0.9}
+
+
+# What Whisper would have heard in the test recording, as transcription stores it (segment text stripped, words with
+# their leading spaces): the name is spoken from 1.5 s to 2.4 s.
+SEGMENTS = [
+    {
+        "start": 0.5,
+        "end": 3.3,
+        "text": "My nurse Jane Doe was kind.",
+        "words": [
+            word(" My", 0.5, 0.8),
+            word(" nurse", 0.9, 1.3),
+            word(" Jane", 1.5, 1.9),
+            word(" Doe", 2.0, 2.4),
+            word(" was", 2.6, 2.8),
+            word(" kind.", 2.9, 3.3),
+        ],
+    },
+    {
+        "start": 3.5,
+        "end": 5.5,
+        "text": "The ward was loud at night.",
+        "words": [word(" The", 3.5, 3.7), word(" ward", 3.8, 4.2), word(" was", 4.3, 4.5), word(" loud", 4.6, 5.0)]
+        + [word(" at", 5.05, 5.15), word(" night.", 5.2, 5.5)],
+    },
+]
+
+
+def test_text_spans_become_labelled_placeholders():
+    text = "I saw Dr Patel at St Mary's on 3 May."
+    spans = [Span(*redaction.find_passage(text, "Dr Patel"), "[name removed]")]
+    spans.append(Span(*redaction.find_passage(text, "St Mary's"), "[place removed]"))
+    assert redaction.redact_text(text, spans) == "I saw [name removed] at [place removed] on 3 May."
+
+
+def test_a_passage_must_be_found_where_the_moderator_said():
+    assert redaction.find_passage("Sam and Sam", "Sam", occurrence=2) == (8, 11)
+    with pytest.raises(redaction.PassageNotFound):
+        redaction.find_passage("Sam and Sam", "Sam", occurrence=3)
+    with pytest.raises(ValueError):
+        redaction.redact_text("abcdef", [Span(0, 3, "[x]"), Span(2, 4, "[y]")])
+
+
+def test_a_transcript_span_maps_to_its_words_time_range():
+    name = Span(*redaction.find_passage(SEGMENTS[0]["text"], "Jane Doe"), "[name removed]")
+    start, end = redaction.time_range(SEGMENTS[0], name)
+    assert start == pytest.approx(1.5 - redaction.SILENCE_MARGIN_SECONDS)
+    assert end == pytest.approx(2.4 + redaction.SILENCE_MARGIN_SECONDS)
+    redacted = redaction.redact_segment(SEGMENTS[0], [name])
+    assert redacted["text"] == "My nurse [name removed] was kind."
+    assert [w["word"] for w in redacted["words"]] == [" My", " nurse", " [name removed]", " was", " kind."]
+    assert (redacted["words"][2]["start"], redacted["words"][2]["end"]) == (1.5, 2.4)
+
+
+def test_a_corrected_line_without_word_timings_is_silenced_whole():
+    line = {"start": 3.5, "end": 5.5, "text": "The ward on Elm Street was loud.", "words": []}
+    assert redaction.time_range(line, Span(12, 22, "[place removed]")) is None
+
+
+@pytest.mark.django_db
+def test_a_name_redacted_in_an_audio_story_is_silent_in_the_published_recording(client, tmp_path):
+    cache.clear()
+    site_tree()
+    recording = media_factory.sine_tone(tmp_path / "story.ogg", seconds=6.0, amplitude=0.5)
+    fields = sharing.fill_in(
+        client,
+        method="upload",
+        story=sharing.story_answers(title="Nights on the ward", text=None),
+        choices=sharing.choice_answers(media=True, minimal_edits="no", identity="anonymous", display_name=""),
+        media_file=sharing.upload(recording),
+    )
+    assert client.post("/share/check/", fields).status_code == 302
+    contribution = Contribution.objects.get()
+    key = sharing.story_link(client.get("/share/done/").content.decode()).rstrip("/").rsplit("/", 1)[1]
+    page = StoryPage.objects.get()
+    # Transcription's worker stores what it heard; the contributor checks it; then the story goes to moderation.
+    transcript = Transcript.objects.create(
+        story=page, language="en", duration=6.0, segments=SEGMENTS, model_name="test", text=""
+    )
+    transcript.confirm()
+    start_moderation(contribution)
+
+    mo = sign_in(moderator())
+    review = mo.get(f"/admin/moderation/story/{contribution.pk}/").content.decode()
+    assert "My nurse Jane Doe was kind." in review and page.media.url in review
+    response = mo.post(
+        f"/admin/moderation/story/{contribution.pk}/redactions/",
+        {
+            "where": "transcript:0",
+            "passage": "Jane Doe",
+            "occurrence": 1,
+            "code": "identifies_third_party",
+            "label": "name",
+        },
+    )
+    assert response.status_code == 302
+    assert mo.post(action_url(contribution, "propose_edits")).status_code == 302
+    assert client.post(f"/my-story/{key}/edits/", {"answer": "accept"}).status_code == 302
+
+    contribution.refresh_from_db()
+    page.refresh_from_db()
+    media = page.media
+    assert contribution.status == StoryStatus.PUBLISHED and page.live and page.show_media
+    assert media.published_file.name and media.published_file.name != media.file.name
+
+    samples, rate = media_factory.decode_mono(Path(media.published_file.path))
+
+    def loudness(start: float, end: float) -> float:
+        return media_factory.rms(samples[int(start * rate) : int(end * rate)])
+
+    # The name's time range is silent; the words around it keep their sound.
+    assert loudness(1.5, 2.4) < 0.001
+    assert loudness(0.5, 1.3) > 0.2 and loudness(2.6, 5.5) > 0.2
+    assert len(samples) / rate == pytest.approx(6.0, abs=0.1)
+    # The original stays as it was, and private.
+    original, _ = media_factory.decode_mono(Path(media.file.path))
+    assert media_factory.rms(original[int(1.5 * rate) : int(2.4 * rate)]) > 0.2
+
+    captions = client.get(f"/captions/{page.pk}.vtt")
+    assert captions.status_code == 200
+    vtt = captions.content.decode()
+    assert "Jane" not in vtt and "Doe" not in vtt and "[name removed]" in vtt
+    html = client.get(page.url).content.decode()
+    assert "Jane" not in html and "Doe" not in html and "[name removed]" in html
+    assert "Jane" not in page.transcript_text
