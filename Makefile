@@ -5,10 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test lint install migrate demo worker clean
+.PHONY: run test lint install migrate demo clean
 
+# Installs again whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Voicebox needs Python 3.11: run make PYTHON=/path/to/python3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing Voicebox and its dependencies into $(VENV)/ (the first time takes a few minutes)..."
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
@@ -18,15 +21,17 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# Demo stories and a local admin: both only add what is missing, so every `make run` can do it.
 demo: migrate
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py ensure_local_admin
 
-# Web and worker together, on the embedded default (SQLite, local files, database queue).
+# Web and workers together on the embedded default (SQLite, local files, database queue). Ctrl-C stops them all.
 run: demo
 	@echo "Voicebox is starting on http://localhost:$(PORT)/ (admin: http://localhost:$(PORT)/admin/)"
 	PORT=$(PORT) $(BIN)/honcho start --procfile Procfile.dev
 
+# The whole suite, then the production parts again on PostgreSQL and Redis/RQ (tests/run_suite.py).
 test: install
 	$(BIN)/python tests/run_suite.py
 
@@ -35,4 +40,4 @@ lint: install
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -4,10 +4,13 @@ import os
 import secrets
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.conf import settings
 from django.core.files.storage import storages
+from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
 
 from tests.services import ROOT, base_settings
 
@@ -130,3 +133,28 @@ def test_the_admin_is_served_without_the_public_policy(client):
 
     assert response.status_code == 200
     assert "Content-Security-Policy" not in response
+
+
+def test_a_frontend_cache_gets_purge_requests_for_changed_pages():
+    configured = base_settings(FRONTEND_CACHE_PURGE_URL="http://127.0.0.1:1")
+    assert "wagtail.contrib.frontend_cache" in configured["INSTALLED_APPS"]
+    purged = []
+
+    class PurgeReceiver(BaseHTTPRequestHandler):
+        def do_PURGE(self):  # noqa: N802 (the HTTP method's name)
+            purged.append((self.headers["Host"], self.path))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), PurgeReceiver) as proxy:
+        threading.Thread(target=proxy.serve_forever, daemon=True).start()
+        backend = configured["WAGTAILFRONTENDCACHE"]
+        backend["default"]["LOCATION"] = f"http://127.0.0.1:{proxy.server_address[1]}"
+        # The task Wagtail queues on publish and unpublish, run here directly.
+        purge_urls_from_cache_task.call(["https://voicebox.example.org/stories/a-story/"], backend)
+        proxy.shutdown()
+
+    assert purged == [("voicebox.example.org", "/stories/a-story/")]

@@ -293,6 +293,17 @@ USE_I18N = True
 USE_TZ = True
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# A CDN or caching proxy in front of Voicebox: Wagtail purges a page's URLs from it when the page is published,
+# unpublished or deleted (withdrawal). The URL takes HTTP PURGE requests (Varnish, nginx proxy_cache_purge, Fastly).
+FRONTEND_CACHE_PURGE_URL = env.str("FRONTEND_CACHE_PURGE_URL", default="")
+if FRONTEND_CACHE_PURGE_URL:
+    INSTALLED_APPS += ["wagtail.contrib.frontend_cache"]
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_PURGE_URL,
+        }
+    }
 WAGTAILMEDIA = {
     "MEDIA_MODEL": "stories.StoryMedia",
     # The names intake stores files under (it checks content, not names), so moderators can edit any of them.
