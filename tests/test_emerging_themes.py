@@ -106,10 +106,16 @@ def test_a_theme_is_hidden_only_for_a_policy_reason_and_never_deleted(corpus):
     assert theme.hidden and theme.hidden_reason_code == "slur" and theme.hidden_by == peer
     assert curation.hidden_theme_counts() == {"slur": 1}
 
+    listing = client.get("/admin/emerging_themes/")
+    assert listing.status_code == 200 and "/admin/emerging_themes/delete/" not in listing.content.decode()
     assert client.post(f"/admin/emerging_themes/delete/{theme.pk}/").status_code in (302, 403, 404)
     assert EmergingTheme.objects.filter(pk=theme.pk).exists()
     with pytest.raises(ValueError):
         curation.hide_theme(theme, "not-on-the-policy", peer)
+
+    report = Client().get("/moderation/report/").content.decode()
+    assert re.search(r'data-row="themes_hidden"><th scope="row">Hidden by peer moderators</th><td>1</td>', report)
+    assert "Hidden: A slur against a group of people</th><td>1</td>" in report
 
 
 def test_peers_see_contributors_suggested_themes_beside_the_emerging_one(corpus):

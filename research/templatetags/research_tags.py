@@ -3,7 +3,8 @@ from django.db.models import Prefetch
 
 from research.charts import growth_chart
 from research.corpus import public_stories
-from research.models import EmergingTheme, ThemeQuote, UnthemedStory
+from research.curation import hidden_theme_counts
+from research.models import EmergingTheme, ThemeQuote, UnthemedStory, hide_reason_choices
 
 register = template.Library()
 
@@ -30,3 +31,14 @@ def emerging_themes(heading_level: int = 2):
 @register.inclusion_tag("research/includes/growth_chart.html")
 def theme_growth_chart(theme: EmergingTheme, public: bool = True):
     return {"chart": growth_chart(theme, public=public), "theme": theme}
+
+
+@register.inclusion_tag("research/includes/hidden_themes_report.html")
+def hidden_themes_report():
+    """For the public moderation report: emerging themes hidden by peers, by policy reason, beside those shown."""
+    counts = hidden_theme_counts()
+    return {
+        "shown": EmergingTheme.objects.shown_publicly().count(),
+        "hidden": sum(counts.values()),
+        "by_reason": [(title, counts[code]) for code, title in hide_reason_choices() if counts.get(code)],
+    }
