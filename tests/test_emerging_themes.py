@@ -166,3 +166,13 @@ def test_emerging_theme_page_and_feed_list_public_stories_only(corpus):
     assert RESEARCHERS_ONLY_MARK not in page.content.decode() + feed.content.decode()
     curation.hide_theme(voices, "slur", None)
     assert Client().get(f"/themes/emerging/{voices.pk}/").status_code == 404
+
+
+def test_the_background_job_runs_discovery_on_the_worker(corpus):
+    call_command("discover_themes", "--queue")
+
+    call_command("db_worker", "--batch", "--queue-name", "default", "--interval", "0")
+
+    run = DiscoveryRun.objects.latest()
+    assert run.status == DiscoveryRun.Status.FINISHED and run.story_count == len(corpus)
+    assert EmergingTheme.objects.current().count() == run.theme_count >= 8
