@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.files import File
+from django.core.management import call_command
 from wagtail.models import Page, Site
 
 from stories.media_publishing import make_published_copy
@@ -81,5 +82,11 @@ def publish_story(
     story.themes.set(themes)
     story.content_notes.set(notes)
     story.save_revision().publish()
+    run_queued_tasks()
     story.refresh_from_db()
     return story
+
+
+def run_queued_tasks() -> None:
+    """Run what publishing queued (the search index update), the way the worker does."""
+    call_command("db_worker", batch=True, queue_name="default", startup_delay=False, interval=0, verbosity=0)

@@ -1,12 +1,15 @@
 """Security headers on public pages: a strict CSP with no inline script or style, Referrer-Policy, nosniff, framing."""
 
+import os
 import re
+import secrets
 import subprocess
 import sys
 
 import pytest
 from django.core.cache import cache
 
+from tests.conftest import ROOT
 from tests.public_site import SPOKEN_TRANSCRIPT, build_site, content_note, media, publish_story
 
 pytestmark = pytest.mark.django_db
@@ -40,17 +43,20 @@ def test_public_pages_send_a_strict_policy_and_have_no_inline_script_or_style(cl
 
 def test_production_settings_send_hsts_and_secure_cookies():
     code = (
-        "import django; django.setup();"
-        "from django.conf import settings as s;"
+        "from django.conf import settings as s; "
         "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_REFERRER_POLICY)"
     )
     env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", str(ROOT)),
         "DJANGO_SETTINGS_MODULE": "voicebox.settings.production",
-        "SECRET_KEY": "k" * 64,
+        "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "stories.example.org",
-        "PATH": "/usr/bin:/bin",
     }
-    output = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    hsts, session_secure, csrf_secure, referrer = output.stdout.split()
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    hsts, session_secure, csrf_secure, referrer = result.stdout.split()[-4:]
     assert int(hsts) >= 31536000 and session_secure == "True" and csrf_secure == "True"
     assert referrer == "same-origin"

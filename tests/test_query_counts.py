@@ -41,7 +41,7 @@ PATHS = [
     "/stories/?page=2&format=audio",
     "/stories/story-3/",
     "/themes/",
-    "/themes/theme-3/",
+    "/themes/theme-4/",
     "/search/?q=walking",
     "/feeds/stories/",
     "/feeds/podcast/",
@@ -53,6 +53,8 @@ def test_query_counts_are_the_same_with_10_and_200_stories(client):
     index = build_site()
     add_stories(index, 0, 10)
     client.cookies["vb_hide_notes"] = "self-harm"
+    for path in PATHS:  # rows made on first use (the crisis signposting setting) are not part of the comparison
+        client.get(path)
     few = {path: queries(client, path) for path in PATHS}
     few_cached = {path: queries(client, path, cached=True) for path in PATHS}
 
