@@ -15,7 +15,7 @@ import logging
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import av
@@ -273,23 +273,28 @@ def _measure_and_decode(container, audio, cap: float) -> float:
     """The audio's real length from its packets (headers can lie or be missing); decode the start to prove it's real.
 
     Reads packets only (no decoding past the start), so an hour of audio costs a pass over the file, not a decode.
+    Timestamps stay integers in the stream's time base inside the loop: an hour is ~180,000 packets.
     """
-    first = None
-    end = 0.0
+    time_base = audio.time_base
+    cap_ticks = (cap + 1) / time_base
+    first = end = None
     frames = 0
     for packet in container.demux(audio):
-        if packet.pts is None:
+        pts = packet.pts
+        if pts is None:
             continue  # the demuxer's end-of-stream marker
-        start = float(packet.pts * packet.time_base)
-        first = start if first is None else min(first, start)
-        end = max(end, start + float((packet.duration or 0) * packet.time_base))
-        if end - first > cap + 1:
+        if first is None or pts < first:
+            first = pts
+        stop = pts + (packet.duration or 0)
+        if end is None or stop > end:
+            end = stop
+        if end - first > cap_ticks:
             raise MediaRejected.too_long()
         if frames < DECODE_CHECK_FRAMES:
             frames += len(audio.codec_context.decode(packet))
     if first is None or frames == 0 or end <= first:
         raise MediaRejected.unreadable()
-    return end - first
+    return float((end - first) * time_base)
 
 
 def remux(source: Path, target: Path, container_format: str) -> None:
@@ -333,7 +338,7 @@ def store_upload(upload: UploadedFile, *, title: str) -> StoryMedia:
         if probed.needs_remux:
             remuxed = Path(workdir) / f"remuxed{probed.extension}"
             remux(path, remuxed, probed.container)  # our container names are FFmpeg's muxer names
-            path, probed = remuxed, probe(remuxed)
+            path, probed = remuxed, replace(probed, needs_remux=False)  # same packets: the probe still holds
         media = StoryMedia(
             title=title[:255],
             type=probed.kind,
