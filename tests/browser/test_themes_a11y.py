@@ -1,42 +1,20 @@
 """/themes/ in a real browser: curated and emerging themes side by side, no axe-core violations (WCAG 2.2 AA rules),
 the growth charts drawn without script, and quotes from public stories only."""
 
-from pathlib import Path
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
 from moderation.models import ConsentRecord
 from research.runs import run_discovery
 from research.sample_stories import labelled_stories
-from tests.conftest import require_service_in_ci
 from tests.public_site import build_site, theme
 from tests.research_site import consented_story
 
-# The live server needs committed data; serialized_rollback brings back the page tree migrations made.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Browser fixtures (Chromium, a page that fails on script errors or CSP violations) come from tests/browser/conftest.py.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 RESEARCHERS_ONLY_MARK = "Zanzibar-researchers-only"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture
-def browser_page():
-    """A page in Debian's Chromium (`playwright install` cannot download browsers here)."""
-    require_service_in_ci(CHROMIUM.exists(), "Chromium at /usr/bin/chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
 
 
 @pytest.fixture
