@@ -190,18 +190,21 @@ def selected_streams(container) -> tuple[av.audio.stream.AudioStream | None, av.
     return container.streams.best("audio"), video
 
 
-def probe(path: Path) -> ProbedMedia:
-    """Check a local file by its content and describe it, or raise MediaRejected with a message for the person."""
+def probe(path: Path, *, enforce_caps: bool = True) -> ProbedMedia:
+    """Check a local file by its content and describe it, or raise MediaRejected with a message for the person.
+
+    `enforce_caps=False` is for files already accepted (publishing them), so lowering a cap later strands nothing.
+    """
     path = Path(path)
     size = path.stat().st_size
     if size == 0:
         raise MediaRejected.empty()
-    if size > settings.VOICEBOX_MAX_UPLOAD_BYTES:
+    if enforce_caps and size > settings.VOICEBOX_MAX_UPLOAD_BYTES:
         raise MediaRejected.too_large()
     _check_magic(path)
     try:
         with open_media(path) as container:
-            return _inspect(container)
+            return _inspect(container, max_seconds=settings.VOICEBOX_MAX_MEDIA_SECONDS if enforce_caps else None)
     except av.FFmpegError as error:
         # FFmpeg's messages carry the path; the kind of error is enough to diagnose.
         logger.info("Media probe refused a file: %s", type(error).__name__)
@@ -226,12 +229,16 @@ def _check_magic(path: Path) -> None:
     raise MediaRejected.not_media()
 
 
-def _inspect(container) -> ProbedMedia:
+def _codec_name(stream) -> str:
+    # No codec context means FFmpeg has no decoder for it: certainly not on our list.
+    return stream.codec_context.codec.canonical_name if stream and stream.codec_context else ""
+
+
+def _inspect(container, max_seconds: float | None) -> ProbedMedia:
     audio, video = selected_streams(container)
     if audio is None:
         raise MediaRejected.no_audio()
-    audio_codec = audio.codec_context.codec.canonical_name
-    video_codec = video.codec_context.codec.canonical_name if video else ""
+    audio_codec, video_codec = _codec_name(audio), _codec_name(video)
     if audio_codec not in AUDIO_CODECS or (video and video_codec not in VIDEO_CODECS):
         raise MediaRejected.unsupported()
 
@@ -244,10 +251,9 @@ def _inspect(container) -> ProbedMedia:
     content_type, extension = video_type if video else audio_type
 
     declared = container.duration / av.time_base if container.duration else None
-    cap = settings.VOICEBOX_MAX_MEDIA_SECONDS
-    if declared and declared > cap + 1:
+    if max_seconds is not None and declared and declared > max_seconds + 1:
         raise MediaRejected.too_long()
-    measured = _measure_and_decode(container, audio, cap)
+    measured = _measure_and_decode(container, audio, max_seconds)
     if declared and container_name in HEADER_DURATION_CONTAINERS and declared - measured > max(1.0, declared * 0.05):
         raise MediaRejected.unreadable()  # the header promises more than the file holds: it was cut off
 
@@ -269,14 +275,14 @@ def _inspect(container) -> ProbedMedia:
     )
 
 
-def _measure_and_decode(container, audio, cap: float) -> float:
+def _measure_and_decode(container, audio, max_seconds: float | None) -> float:
     """The audio's real length from its packets (headers can lie or be missing); decode the start to prove it's real.
 
     Reads packets only (no decoding past the start), so an hour of audio costs a pass over the file, not a decode.
     Timestamps stay integers in the stream's time base inside the loop: an hour is ~180,000 packets.
     """
     time_base = audio.time_base
-    cap_ticks = (cap + 1) / time_base
+    cap_ticks = (max_seconds + 1) / time_base if max_seconds is not None else float("inf")
     first = end = None
     frames = 0
     for packet in container.demux(audio):

@@ -85,10 +85,11 @@ def make_published_copy(media: StoryMedia, silence: Sequence[tuple[float, float]
     """Write the metadata-free, web-safe copy of `media` into `media.published_file`, replacing any earlier copy.
 
     `silence` lists (start, end) times in seconds from the start of the audio (the transcript's timeline) to mute;
-    giving any means the audio is re-encoded.
+    giving any means the audio is re-encoded. Raises MediaRejected if the original isn't media we can read (a file
+    put in through the admin skips intake, so it is checked here too).
     """
     with local_path(media.file) as source:
-        probed = probe(source)
+        probed = probe(source, enforce_caps=False)  # accepted already: a cap lowered since must not strand it
         target_format = published_format(
             probed.kind, probed.audio_codec, probed.video_codec, reencode_audio=bool(silence)
         )

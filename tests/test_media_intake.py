@@ -371,6 +371,13 @@ def test_phone_hevc_video_is_published_as_h264(tmp_path):
         assert sum(1 for _ in container.decode(video=0)) == 50
 
 
+def test_publishing_ignores_caps_lowered_after_intake(tmp_path):
+    media = store_upload(upload("t.ogg", media_factory.sine_tone(tmp_path / "t.ogg", seconds=3)), title="Earlier")
+    with override_settings(VOICEBOX_MAX_MEDIA_SECONDS=1, VOICEBOX_MAX_UPLOAD_BYTES=100):
+        make_published_copy(media)
+    assert Path(media.published_file.path).stat().st_size > 100
+
+
 def test_republishing_replaces_the_previous_copy(tmp_path):
     media = store_upload(upload("t.ogg", media_factory.sine_tone(tmp_path / "t.ogg")), title="Twice")
     make_published_copy(media)
