@@ -4,6 +4,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupPagePermission
 
 from .models import AuditEvent
 
@@ -81,6 +82,10 @@ def ensure_groups() -> None:
         create_permissions(apps.get_app_config(app_label), verbosity=0)
     for name, perms in GROUP_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
+        if name in (MODERATORS, PEER_MODERATORS):
+            # Wagtail's own "Moderators" group starts with add/edit/publish on the whole page tree. Moderators act
+            # through the workflow only: page permissions would let them edit or publish a story around it.
+            GroupPagePermission.objects.filter(group=group).delete()
         for perm in perms:
             app_label, codename = perm.split(".")
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

@@ -1,0 +1,149 @@
+"""The public moderation report at /moderation/report/: its figures match the database, with the split for stories
+flagged as critical of services beside the rest."""
+
+import datetime
+import re
+import statistics
+
+import pytest
+from django.core.cache import cache
+
+from moderation import policy, workflows
+from moderation.expiry import expire_consents
+from moderation.models import (
+    Appeal,
+    ConsentRecord,
+    Contribution,
+    CriticalOfServicesFlag,
+    Decision,
+    EditProposal,
+    StoryStatus,
+    WithdrawnStoryKey,
+)
+from moderation.redaction import add_draft_redaction
+from moderation.report import humanise
+from tests import sharing
+from tests.factories import site_tree
+from tests.moderators import moderator, peer_moderator
+
+pytestmark = pytest.mark.django_db
+
+
+def share(client, text: str) -> tuple[Contribution, str]:
+    cache.clear()  # the share flow's rate limit would otherwise count every story in this test
+    answers = sharing.choice_answers(minimal_edits="yes", identity="anonymous", display_name="")
+    fields = sharing.fill_in(client, story=sharing.story_answers(text=text), choices=answers)
+    assert client.post("/share/check/", fields).status_code == 302
+    key = sharing.story_link(client.get("/share/done/").content.decode()).rstrip("/").rsplit("/", 1)[1]
+    return Contribution.objects.get(idempotency_key=fields["token"]), key
+
+
+def act(contribution: Contribution, user, action: str, **data) -> None:
+    contribution.refresh_from_db()
+    workflows.perform_action(workflows.current_task_state(contribution).specific, user, action, **data)
+    contribution.refresh_from_db()
+
+
+def decline(contribution, first, second, code):
+    act(contribution, first, "propose_decline", code=code, passage="words", note="note")
+    act(contribution, second, "confirm_decline", note="agreed")
+
+
+def report_table(client) -> dict[str, list[str]]:
+    html = client.get("/moderation/report/").content.decode()
+    rows = re.findall(r'<tr data-row="([^"]+)"[^>]*><th scope="row">[^<]*</th>((?:<td>[^<]*</td>)+)</tr>', html)
+    return {key: re.findall(r"<td>([^<]*)</td>", cells) for key, cells in rows}
+
+
+def expected(contributions) -> dict[str, str]:
+    """The figures, counted from the stories' own records (not from the audit log the report reads)."""
+    ids = [c.pk for c in contributions]
+    mine = Contribution.objects.filter(pk__in=ids)
+    published = mine.filter(published_at__isnull=False)
+    declines = Decision.objects.filter(contribution__in=mine, kind=Decision.Kind.DECLINE, status="confirmed")
+    appeals = Appeal.objects.filter(contribution__in=mine)
+    times = [c.published_at - c.submitted_at for c in published]
+    figures = {
+        "received": mine.count(),
+        "published": published.count(),
+        "published_with_edits": published.filter(proposals__status__in=EditProposal.APPLIED).distinct().count(),
+        "declined": declines.values("contribution").distinct().count(),
+        "paused": Decision.objects.filter(contribution__in=mine, kind="pause")
+        .values("contribution")
+        .distinct()
+        .count(),
+        "appeals": appeals.count(),
+        "appeal_published": appeals.filter(status=Appeal.Status.PUBLISHED).count(),
+        "appeal_edits_proposed": appeals.filter(status=Appeal.Status.EDITS_PROPOSED).count(),
+        "appeal_decline_upheld": appeals.filter(status=Appeal.Status.DECLINE_UPHELD).count(),
+        "expired": mine.filter(status=StoryStatus.EXPIRED).count(),
+        "median": humanise(statistics.median(times) if times else None),
+    }
+    for reason in policy.DECLINE_REASONS:
+        figures[f"declined_{reason.code}"] = declines.filter(code=reason.code).count()
+    return {key: str(value) for key, value in figures.items()}
+
+
+def test_the_report_matches_the_database(client):
+    site_tree()
+    first, second, peer = moderator("first"), moderator("second"), peer_moderator("peer")
+    stories = {name: share(client, f"Story {name}: what happened to me on the ward.") for name in "ABCDEFGHI"}
+    c = {name: contribution for name, (contribution, _key) in stories.items()}
+
+    act(c["A"], first, "publish")
+    workflows.set_critical_of_services(c["A"], first, True)
+    workflows.set_critical_of_services(c["B"], first, True)
+    workflows.set_critical_of_services(c["B"], first, False)  # a flag taken back does not count
+    add_draft_redaction(
+        c["B"],
+        first,
+        target="body",
+        index=0,
+        passage="ward",
+        occurrence=1,
+        code="identifies_third_party",
+        label="place",
+        note="",
+    )
+    act(c["B"], first, "propose_edits")  # pre-authorised minimal edits: published at once
+    decline(c["C"], first, second, "not_personal_account")
+    decline(c["D"], first, second, "duplicate")
+    workflows.set_critical_of_services(c["D"], first, True)
+    workflows.lodge_appeal(c["D"], "It is not a duplicate.")
+    act(c["D"], peer, "publish")
+    decline(c["E"], first, second, "no_valid_consent")
+    workflows.lodge_appeal(c["E"], "It is my story.")
+    act(c["E"], peer, "uphold_decline", note="The story is about someone else, told without them.")
+    act(c["F"], peer, "pause", passage="words", note="worried")
+    client.post(f"/my-story/{stories['G'][1]}/withdraw/")  # withdrawn while in moderation: erased
+    ConsentRecord.objects.filter(contribution=c["I"]).update(
+        expires_on=datetime.date.today() + datetime.timedelta(days=2)
+    )
+    act(c["I"], first, "publish")
+    assert expire_consents(today=datetime.date.today() + datetime.timedelta(days=2)) == 1
+    # H is still waiting for a moderator.
+
+    remaining = [c[name] for name in "ABCDEFHI"]
+    critical = list(Contribution.objects.filter(pk__in=CriticalOfServicesFlag.objects.values("contribution")))
+    others = [contribution for contribution in remaining if contribution not in critical]
+    assert {x.pk for x in critical} == {c["A"].pk, c["D"].pk}
+
+    table = report_table(client)
+    all_stories, flagged, not_flagged = (
+        expected(remaining),
+        expected(critical),
+        expected(others),
+    )
+    # The one withdrawn story is erased: its contribution is gone, only the tombstone of its key and the audit log
+    # remain. It was received, never flagged, and is counted as withdrawn.
+    assert WithdrawnStoryKey.objects.count() == 1
+    all_stories["received"] = str(int(all_stories["received"]) + 1)
+    not_flagged["received"] = str(int(not_flagged["received"]) + 1)
+    for key, values in all_stories.items():
+        assert table[key] == [values, flagged[key], not_flagged[key]], key
+    assert table["withdrawn"] == ["1", "0", "1"]
+
+    assert table["received"] == ["9", "2", "7"]
+    assert table["published"] == ["4", "2", "2"]
+    assert table["declined"] == ["3", "1", "2"]
+    assert table["appeals"] == ["2", "1", "1"]
