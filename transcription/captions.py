@@ -6,7 +6,6 @@ from dataclasses import dataclass
 # Common caption style: at most two lines of 42 characters on screen at a time.
 LINE_LENGTH = 42
 MAX_LINES = 2
-CUE_LENGTH = LINE_LENGTH * MAX_LINES
 
 
 @dataclass(frozen=True)
@@ -19,8 +18,8 @@ class Cue:
 def webvtt(segments: list[dict]) -> str:
     blocks = ["WEBVTT"]
     for cue in cues(segments):
-        lines = textwrap.wrap(_escape(cue.text), LINE_LENGTH, break_long_words=False, break_on_hyphens=False)
-        blocks.append(f"{timestamp(cue.start)} --> {timestamp(cue.end)}\n" + "\n".join(lines))
+        lines = "\n".join(_escape(line) for line in _lines(cue.text))
+        blocks.append(f"{timestamp(cue.start)} --> {timestamp(cue.end)}\n{lines}")
     return "\n\n".join(blocks) + "\n"
 
 
@@ -53,7 +52,7 @@ def _pieces_by_words(segment: dict) -> list[Cue]:
     pieces: list[Cue] = []
     group: list[dict] = []
     for word in segment["words"]:
-        if group and len(_words_text([*group, word])) > CUE_LENGTH:
+        if group and len(_lines(_words_text([*group, word]))) > MAX_LINES:
             pieces.append(Cue(group[0]["start"], group[-1]["end"], _words_text(group)))
             group = []
         group.append(word)
@@ -64,7 +63,8 @@ def _pieces_by_words(segment: dict) -> list[Cue]:
 
 def _pieces_by_share(segment: dict) -> list[Cue]:
     """A line without word timings (a contributor's correction): split its time in proportion to the text."""
-    chunks = textwrap.wrap(_clean(segment["text"]), CUE_LENGTH, break_long_words=False, break_on_hyphens=False)
+    lines = _lines(segment["text"])
+    chunks = [" ".join(lines[i : i + MAX_LINES]) for i in range(0, len(lines), MAX_LINES)]
     total = sum(len(chunk) for chunk in chunks) or 1
     span = segment["end"] - segment["start"]
     pieces, start = [], segment["start"]
@@ -73,6 +73,10 @@ def _pieces_by_share(segment: dict) -> list[Cue]:
         pieces.append(Cue(start, end, chunk))
         start = end
     return pieces
+
+
+def _lines(text: str) -> list[str]:
+    return textwrap.wrap(_clean(text), LINE_LENGTH, break_long_words=False, break_on_hyphens=False)
 
 
 def _words_text(words: list[dict]) -> str:

@@ -12,6 +12,8 @@ from transcription.weights import ModelUnavailable
 
 class Command(BaseCommand):
     help = "Transcribe an audio or video file with Whisper and print the transcript."
+    # It touches neither the database nor the web side, so it need not wait for their checks.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
