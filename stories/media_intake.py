@@ -12,6 +12,7 @@ Interface (the share flow codes against it):
 """
 
 import logging
+import struct
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -204,11 +205,32 @@ def probe(path: Path, *, enforce_caps: bool = True) -> ProbedMedia:
     _check_magic(path)
     try:
         with open_media(path) as container:
-            return _inspect(container, max_seconds=settings.VOICEBOX_MAX_MEDIA_SECONDS if enforce_caps else None)
+            probed = _inspect(container, max_seconds=settings.VOICEBOX_MAX_MEDIA_SECONDS if enforce_caps else None)
     except av.FFmpegError as error:
         # FFmpeg's messages carry the path; the kind of error is enough to diagnose.
         logger.info("Media probe refused a file: %s", type(error).__name__)
         raise MediaRejected.unreadable() from None
+    if probed.container == "mp4" and not probed.needs_remux and _is_fragmented_mp4(path):
+        probed = replace(probed, needs_remux=True)
+    return probed
+
+
+def _is_fragmented_mp4(path: Path) -> bool:
+    """Safari's MediaRecorder writes fragmented MP4 (`moof` boxes, no sample index up front): remux it too.
+
+    Walks the top-level boxes by their headers only; a plain MP4 has a handful of them.
+    """
+    with path.open("rb") as file:
+        while len(header := file.read(8)) == 8:
+            size, box = struct.unpack(">I4s", header)
+            if box == b"moof":
+                return True
+            if size == 1:  # a 64-bit size follows the header
+                size = struct.unpack(">Q", file.read(8))[0] - 8
+            if size < 8:  # 0 runs to the end of the file; anything else below 8 is damage
+                return False
+            file.seek(size - 8, 1)
+    return False
 
 
 def _check_magic(path: Path) -> None:

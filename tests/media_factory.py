@@ -115,6 +115,33 @@ def mediarecorder_webm(path: Path, *, seconds: float = 3.0) -> Path:
     return path
 
 
+def safari_mp4(path: Path, *, seconds: float = 3.0) -> Path:
+    """An MP4 shaped like Safari's MediaRecorder output: AAC audio in fragments (`moof` boxes), no index up front."""
+    with path.open("wb") as sink:
+        container = av.open(
+            _WriteOnlyStream(sink),
+            "w",
+            format="mp4",
+            options={"movflags": "frag_keyframe+empty_moov+default_base_moof"},
+        )
+        stream = container.add_stream("aac", rate=SAMPLE_RATE, layout="mono")
+        _encode_all(container, stream, _tone_frames(seconds, 440.0, 0.5))
+        container.close()
+    return path
+
+
+def top_level_boxes(path: Path) -> list[str]:
+    """The top-level box types of an MP4 file, in order (e.g. ftyp, moov, mdat)."""
+    boxes, data, offset = [], path.read_bytes(), 0
+    while offset + 8 <= len(data):
+        size = int.from_bytes(data[offset : offset + 4], "big")
+        boxes.append(data[offset + 4 : offset + 8].decode("latin-1"))
+        if size == 1:
+            size = int.from_bytes(data[offset + 8 : offset + 16], "big")
+        offset += size if size >= 8 else len(data)
+    return boxes
+
+
 def truncated(source: Path, destination: Path, fraction: float = 0.5) -> Path:
     """The first `fraction` of a file, as if an upload or a copy was cut off."""
     data = source.read_bytes()

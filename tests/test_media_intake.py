@@ -280,6 +280,20 @@ def test_mediarecorder_webm_gets_a_duration_and_seeks(tmp_path):
         assert float(frame.pts * frame.time_base) == pytest.approx(2.0, abs=0.1)
 
 
+def test_safari_fragmented_mp4_is_remuxed_with_an_index(tmp_path):
+    recording = media_factory.safari_mp4(tmp_path / "recording.mp4", seconds=3)
+    assert "moof" in media_factory.top_level_boxes(recording)
+    assert probe(recording).needs_remux
+
+    media = store_upload(upload("recording.mp4", recording), title="Recorded in Safari")
+
+    assert (media.type, media.container, media.audio_codec, media.content_type) == ("audio", "mp4", "aac", "audio/mp4")
+    stored = Path(media.file.path)
+    boxes = media_factory.top_level_boxes(stored)
+    assert "moof" not in boxes and boxes.index("moov") < boxes.index("mdat")  # one index, up front (faststart)
+    assert media.duration == pytest.approx(3.0, abs=0.05)
+
+
 def test_video_with_audio_is_accepted_as_video(tmp_path):
     clip = media_factory.video_with_audio(tmp_path / "clip.mov", size=(320, 240))
     media = store_upload(upload("clip.mp3", clip), title="On camera")
