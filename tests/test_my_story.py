@@ -1,6 +1,7 @@
 """The contributor's private page /my-story/<key>/: status, what was sent, the private recording, withdrawal."""
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from django.db.models.functions import Cast
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageLogEntry, Revision
 
+from moderation.log_filters import RedactStoryKeys
 from moderation.models import AuditEvent, ConsentRecord, Contribution, StoryStatus, WithdrawnStoryKey
 from stories.media_publishing import make_published_copy
 from stories.models import StoryMedia, StoryPage
@@ -77,7 +79,7 @@ def test_the_page_shows_status_what_was_sent_and_the_choices(client):
     assert f'href="/my-story/{key}/withdraw/"' in html
     assert "116 123" in html
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer" and "noindex" in response["X-Robots-Tag"]
+    assert response["Referrer-Policy"] == "same-origin" and "noindex" in response["X-Robots-Tag"]
 
 
 def test_the_contributor_can_hear_their_private_recording(client, shared_speech):
@@ -189,3 +191,18 @@ def test_withdrawal_erases_the_story_and_leaves_a_content_free_record(
     page = client.get(f"/my-story/{key}/")
     assert page.status_code == 200 and "withdrawn and erased" in page.content.decode()
     assert client.get(story.url_path.removeprefix("/voicebox-home")).status_code == 404
+
+
+def test_story_keys_are_masked_in_log_lines():
+    key = Contribution.new_key()[0]
+    handler = next(h for h in logging.getLogger().handlers if any(isinstance(f, RedactStoryKeys) for f in h.filters))
+
+    for name, message, args in [
+        ("django.server", '"%s" %s %s', (f"GET /my-story/{key}/ HTTP/1.1", "200", "5120")),
+        ("django.security.csrf", "Forbidden (%s): %s", ("CSRF token missing.", f"/my-story/{key}/withdraw/")),
+        ("django.request", f"Not Found: /my-story/{key}/recording/", ()),
+    ]:
+        record = logging.getLogger(name).makeRecord(name, logging.WARNING, __file__, 1, message, args, None)
+        assert handler.filter(record)
+        assert key not in record.getMessage() and "/my-story/[key]/" in record.getMessage()
+    assert handler in logging.getLogger("django.server").handlers

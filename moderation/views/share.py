@@ -398,9 +398,7 @@ def done(request):
     """The one page that shows the story key. It is taken out of the session as it is shown."""
     key = request.session.pop(SESSION_STORY_KEY, None)
     link = request.build_absolute_uri(reverse("moderation:my_story", args=[key])) if key else ""
-    response = render(request, "moderation/share/done.html", {"link": link})
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return render(request, "moderation/share/done.html", {"link": link})
 
 
 @never_cache

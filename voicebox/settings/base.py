@@ -320,10 +320,14 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Story keys are credentials that travel in /my-story/<key>/ paths: masked in every line written.
+    "filters": {"story_keys": {"()": "moderation.log_filters.RedactStoryKeys"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["story_keys"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # The development server's access lines, through the filtered handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Wagtail's INFO lines quote page titles; a draft story's title is private until it is published.
         "wagtail": {"level": "WARNING"},
     },
