@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import appeals, decisions, my_story, policy, report, share
+from .views import appeals, decisions, my_story, policy, report, share, transcript_review
 
 app_name = "moderation"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("my-story/<str:key>/", my_story.story_status, name="my_story"),
     path("my-story/<str:key>/recording/", my_story.story_media, name="my_story_media"),
     path("my-story/<str:key>/withdraw/", my_story.withdraw, name="my_story_withdraw"),
+    path("my-story/<str:key>/transcript/", transcript_review.review_transcript, name="my_story_transcript"),
     # Moderation: the contributor's answers to edits and declines, the public policy and report.
     path("my-story/<str:key>/edits/", decisions.proposed_edits, name="my_story_edits"),
     path("my-story/<str:key>/appeal/", appeals.appeal, name="my_story_appeal"),
