@@ -41,7 +41,10 @@ def media(kind: str = "audio", seconds: float = 6.0) -> StoryMedia:
     """Story media made with PyAV, with its published copy made the way publication makes it."""
     with tempfile.TemporaryDirectory() as directory:
         if kind == "video":
-            path = media_factory.video_with_audio(Path(directory) / "upload.mp4", seconds=seconds)
+            # VP8 and Opus in WebM: what every browser plays, Chromium builds without H.264 included.
+            path = media_factory.video_with_audio(
+                Path(directory) / "upload.webm", seconds=seconds, video_codec="libvpx", audio_codec="libopus"
+            )
         else:
             path = media_factory.sine_tone(Path(directory) / "upload.ogg", seconds=seconds)
         with path.open("rb") as handle:
