@@ -3,8 +3,8 @@
 - `client_ip` is the address rate limits count against: the socket address, or, behind `TRUSTED_PROXY_COUNT`
   reverse proxies, the address the outermost trusted proxy saw. A spoofed X-Forwarded-For changes nothing.
 - django-ratelimit hashes the address into its cache key, so no raw IP is stored in the cache.
-- The minimum fill time is a signed timestamp from when the person started the form: a script that posts every
-  step in under a few seconds is not a person telling a story.
+- The minimum fill time is a signed timestamp from when the person sent the form's first step: a script that
+  posts every step in under a few seconds is not a person telling a story.
 """
 
 import time

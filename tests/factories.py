@@ -6,14 +6,19 @@ ContributionFactory()               a contribution with a draft story; `.key` ho
 ConsentRecordFactory(contribution)  what the contributor chose, against the current consent text
 """
 
+import tempfile
+from pathlib import Path
+
 import factory
 import wagtail_factories
+from django.core.files.base import ContentFile
 from factory.django import DjangoModelFactory
 from wagtail.models import Page, Site
 
 from moderation.models import ConsentRecord, ConsentText, Contribution, StoryStatus
 from moderation.models.contributions import hash_story_key
-from stories.models import ContentNote, HomePage, StoryIndexPage, StoryPage, Theme
+from stories.models import ContentNote, HomePage, StoryIndexPage, StoryMedia, StoryPage, Theme
+from tests import media_factory
 
 
 class ThemeFactory(DjangoModelFactory):
@@ -71,6 +76,27 @@ class StoryPageFactory(wagtail_factories.PageFactory):
     body = factory.LazyFunction(lambda: [("paragraph", "Some days were hard."), ("paragraph", "Some were better.")])
     story_format = "text"
     language = "en"
+
+
+def _tone_file(seconds: float) -> ContentFile:
+    with tempfile.TemporaryDirectory() as directory:
+        path = media_factory.sine_tone(Path(directory) / "upload.ogg", seconds=seconds)
+        return ContentFile(path.read_bytes(), name="upload.ogg")
+
+
+class StoryMediaFactory(DjangoModelFactory):
+    """A story's recording: real audio made with PyAV, saved under a random name in the private storage."""
+
+    class Meta:
+        model = StoryMedia
+
+    title = "A recording"
+    type = "audio"
+    duration = 2.0
+    file = factory.LazyAttribute(lambda media: _tone_file(media.duration))
+    container = "ogg"
+    audio_codec = "opus"
+    content_type = "audio/ogg"
 
 
 def site_tree() -> tuple[HomePage, StoryIndexPage]:

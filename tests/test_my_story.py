@@ -13,12 +13,19 @@ from django.db.models.functions import Cast
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageLogEntry, Revision
 
+from moderation.erasure import erase_story
 from moderation.log_filters import RedactStoryKeys
 from moderation.models import AuditEvent, ConsentRecord, Contribution, StoryStatus, WithdrawnStoryKey
 from stories.media_publishing import make_published_copy
 from stories.models import StoryMedia, StoryPage
 from tests import sharing
-from tests.factories import ConsentRecordFactory, ContributionFactory, site_tree
+from tests.factories import (
+    ConsentRecordFactory,
+    ContributionFactory,
+    StoryMediaFactory,
+    StoryPageFactory,
+    site_tree,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +213,19 @@ def test_story_keys_are_masked_in_log_lines():
         assert handler.filter(record)
         assert key not in record.getMessage() and "/my-story/[key]/" in record.getMessage()
     assert handler in logging.getLogger("django.server").handlers
+
+
+def test_erase_story_removes_the_files_of_a_story_never_published(stored_files, django_capture_on_commit_callbacks):
+    story = StoryPageFactory(parent=site_tree()[1], media=StoryMediaFactory(), story_format="audio")
+    contribution = ContributionFactory(story=story, status=StoryStatus.PROCESSING)
+    ConsentRecordFactory(contribution=contribution)
+    assert len(stored_files.added()) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_story(contribution)
+
+    assert stored_files.added() == set()
+    assert not (StoryPage.objects.exists() or StoryMedia.objects.exists() or Contribution.objects.exists())
+    assert not ConsentRecord.objects.exists()
+    assert WithdrawnStoryKey.objects.for_key(contribution.key) is not None
+    assert AuditEvent.objects.filter(action="withdrawn", story_ref=story.pk).count() == 1

@@ -115,11 +115,12 @@ def current_consent_text() -> ConsentText:
 
 def step_form(step: str, flow: ShareFlow, data=None, files=None) -> ShareStepForm:
     """The form of a step, bound to `data` or (for showing it again) filled with the kept answers."""
-    form_class, kwargs = {
-        "how": (HowForm, {}),
-        "story": (StoryForm, {"method": flow.method, "has_held_media": held_media(flow.media_id) is not None}),
-        "choices": (ChoicesForm, {"consent_text": current_consent_text(), "is_media": flow.method != WRITE}),
-    }[step]
+    if step == "how":
+        form_class, kwargs = HowForm, {}
+    elif step == "story":
+        form_class, kwargs = StoryForm, {"method": flow.method, "has_held_media": held_media(flow.media_id) is not None}
+    else:
+        form_class, kwargs = ChoicesForm, {"consent_text": current_consent_text(), "is_media": flow.method != WRITE}
     if data is None:
         return form_class(initial=form_class.initial_from_raw(flow.answers(step)), **kwargs)
     return form_class(data, files, **kwargs)
