@@ -7,10 +7,15 @@ says what happened instead of "not found".
 Files are deleted once the database transaction commits, so a failed erasure never leaves a page without its media.
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
+from django.urls import reverse
+from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision, WorkflowState
+from wagtail.search.models import IndexEntry
 
+from stories.media_delivery import published_media_url
 from stories.models import StoryMedia, StoryPage
 from transcription.services import forget_story
 
@@ -19,6 +24,7 @@ from .models import AuditEvent, Contribution, WithdrawnStoryKey
 # Wagtail writes a page's title into its log messages and audit entries when unpublishing and deleting it; the
 # title is replaced first so nothing of the story reaches the logs.
 ERASED_TITLE = "Withdrawn story"
+SQLITE_FTS_TABLE = "wagtailsearch_indexentry_fts"
 
 
 def erase_story(contribution: Contribution) -> None:
@@ -26,8 +32,11 @@ def erase_story(contribution: Contribution) -> None:
         page = contribution.story
         story_ref = page.pk if page else contribution.pk
         if page is not None:
+            urls = public_urls(page.specific)
             forget_story(page.pk)  # transcript, job, queued task payloads
             _erase_page(page.specific)
+            erase_search_traces(page.pk)
+            transaction.on_commit(lambda: purge_frontend_cache(urls))
         WithdrawnStoryKey.objects.get_or_create(key_hash=contribution.key_hash)
         contribution.delete()  # consent records go with it (on_delete=CASCADE)
         AuditEvent.record(story_ref, "withdrawn", AuditEvent.Actor.CONTRIBUTOR)
@@ -60,3 +69,46 @@ def _erase_page(page: StoryPage) -> None:
     PageLogEntry.objects.filter(page_id=page_id).delete()
     if media is not None:
         erase_media(media)
+
+
+# --- Derived traces: search index, frontend cache (moderation) -------------------------------------------------
+# Decisions, appeals, redactions and safeguarding records go with the contribution (on_delete=CASCADE), and the
+# moderation task states with the page's workflow states.
+
+
+def erase_search_traces(page_id: int) -> None:
+    """Remove the story from the search index, and squeeze its words out of the index's own storage.
+
+    Deleting a row from SQLite's full-text index only marks its terms deleted: they stay in the index's segments
+    until those are merged. An "optimize" merges them now, so no trace of the story's words is left there.
+    """
+    story_types = ContentType.objects.get_for_models(Page, StoryPage).values()
+    IndexEntry.objects.filter(content_type__in=story_types, object_id=str(page_id)).delete()
+    if connection.vendor == "sqlite" and SQLITE_FTS_TABLE in connection.introspection.table_names():
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {SQLITE_FTS_TABLE}({SQLITE_FTS_TABLE}) VALUES ('optimize')")  # noqa: S608
+
+
+def public_urls(page: StoryPage) -> list[str]:
+    """Every public address that showed the story or something made from it: taken before the page is deleted."""
+    if not page.live or not page.full_url:
+        return []
+    urls = [page.full_url, absolute(reverse("transcription:captions", args=[page.pk]))]
+    if media_url := published_media_url(page):
+        urls.append(absolute(media_url))
+    # Pages that list the story (index, home, feeds) are purged too, so it is not still listed from a cache.
+    for listing in (page.get_parent(), page.get_site().root_page if page.get_site() else None):
+        if listing is not None and listing.full_url:
+            urls.append(listing.full_url)
+    urls += [absolute(reverse(name)) for name in ("stories:feed", "stories:feed_atom", "stories:podcast")]
+    return urls
+
+
+def absolute(path: str) -> str:
+    return path if "://" in path else settings.WAGTAILADMIN_BASE_URL + path
+
+
+def purge_frontend_cache(urls: list[str]) -> None:
+    """Ask the CDN or caching proxy, when one is configured, to forget the story's public addresses."""
+    if urls and getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        purge_urls_from_cache(urls)
