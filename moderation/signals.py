@@ -4,24 +4,36 @@ from django.db.models.signals import post_migrate, post_save
 from wagtail.signals import task_submitted
 
 from stories.models import StoryIndexPage
+from transcription.signals import transcript_ready
 
-from .models import ModerationTaskState
-from .notifications import ModerationTaskSubmittedNotifier
+from . import workflows
+from .models import Contribution, ModerationTaskState, StoryStatus
+from .notifications import ModerationTaskSubmittedNotifier, notify
 from .roles import ensure_groups
-from .workflows import ensure_story_workflow
 
 moderation_task_submitted_notifier = ModerationTaskSubmittedNotifier()
 
 
 def set_up_moderation(sender, **kwargs):
     ensure_groups()
-    ensure_story_workflow()
+    workflows.ensure_story_workflow()
 
 
 def assign_story_workflow(sender, instance, created, raw=False, **kwargs):
     # Every story goes through the Voicebox workflow, including stories under an index page made after migrate.
     if created and not raw:
-        ensure_story_workflow()
+        workflows.ensure_story_workflow()
+
+
+def transcript_ready_for_checking(sender, story_id: int, status: str, **kwargs):
+    """The recording has been written out: the contributor checks it (and confirms their choices) before moderation."""
+    contribution = Contribution.objects.filter(story_id=story_id, status=StoryStatus.PROCESSING).first()
+    if contribution is None:
+        return
+    contribution.status = StoryStatus.AWAITING_CONTRIBUTOR
+    contribution.save(update_fields=["status", "status_changed_at"])
+    workflows.record(contribution, workflows.Action.TRANSCRIPT_READY)
+    notify(contribution, "transcript_ready")
 
 
 def connect(app_config) -> None:
@@ -30,3 +42,4 @@ def connect(app_config) -> None:
     task_submitted.connect(
         moderation_task_submitted_notifier, sender=ModerationTaskState, dispatch_uid="moderation_task_submitted"
     )
+    transcript_ready.connect(transcript_ready_for_checking, dispatch_uid="moderation_transcript_ready")

@@ -42,6 +42,7 @@ WORKFLOW_NAME = "Voicebox moderation"
 class Action:
     """Audit log actions recorded by moderation (the public report counts these)."""
 
+    TRANSCRIPT_READY = "transcript_ready"
     CONSENT_CHECKED = "consent_checked"
     EDITS_PROPOSED = "edits_proposed"
     EDITS_PREAUTHORISED = "edits_preauthorised"

@@ -1,0 +1,95 @@
+"""Emails: the contributor hears about each step if they left an address (text and HTML), moderators get Wagtail's
+workflow notifications, and no email to staff carries a story's words."""
+
+import pytest
+from django.core import mail
+
+from moderation import notifications, workflows
+from moderation.models import Contribution, StoryStatus
+from moderation.signals import transcript_ready_for_checking
+from tests.factories import ConsentRecordFactory, ContributionFactory, StoryPageFactory, site_tree
+from tests.moderators import moderator, peer_moderator
+
+pytestmark = pytest.mark.django_db
+
+SECRET_WORDS = "the words of my story that nobody else should read"
+
+
+def new_story(email: str = "sam@example.org") -> Contribution:
+    story = StoryPageFactory(parent=site_tree()[1], title=SECRET_WORDS, body=[("paragraph", SECRET_WORDS)])
+    contribution = ContributionFactory(story=story, email=email)
+    ConsentRecordFactory(contribution=contribution)
+    return contribution
+
+
+@pytest.mark.parametrize("kind", sorted(notifications.CONTRIBUTOR_SUBJECTS))
+def test_every_contributor_email_has_a_text_and_an_html_version(kind, django_capture_on_commit_callbacks):
+    contribution = new_story()
+    context = {
+        "proposal": None,
+        "decision": None,
+        "appeal": None,
+        "redactions": [],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.notify(contribution, kind, **context)
+    (message,) = mail.outbox
+    assert message.to == ["sam@example.org"] and message.subject == notifications.CONTRIBUTOR_SUBJECTS[kind]
+    html, content_type = message.alternatives[0]
+    assert content_type == "text/html" and html.startswith("<!DOCTYPE html>")
+    assert "&#x27;" not in message.body and "&amp;" not in message.body  # plain text is not HTML-escaped
+
+
+def test_no_email_without_an_address(django_capture_on_commit_callbacks):
+    contribution = new_story(email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not notifications.notify(contribution, "published")
+    assert mail.outbox == []
+
+
+def test_the_safeguarding_email_carries_the_crisis_numbers(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(new_story(), "safeguarding")
+    body = mail.outbox[0].body
+    for number in ("999", "111", "116 123", "85258", "SHOUT"):
+        assert number in body
+
+
+def test_moderators_hear_a_story_is_waiting_without_its_words(django_capture_on_commit_callbacks):
+    mo, peer = moderator("mo"), peer_moderator("pat")
+    contribution = new_story()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflows.start_moderation(contribution)
+    staff = [m for m in mail.outbox if m.to != ["sam@example.org"]]
+    assert sorted(m.to[0] for m in staff) == sorted([mo.email, peer.email])
+    for message in staff:
+        assert message.subject == "A story is waiting for moderation"
+        assert f"/admin/moderation/story/{contribution.pk}/" in message.body
+        assert SECRET_WORDS not in message.body and SECRET_WORDS not in message.subject
+
+
+def test_an_appeal_notifies_only_moderators_who_took_no_part(django_capture_on_commit_callbacks):
+    first, second, peer = moderator("first"), moderator("second"), peer_moderator("pat")
+    contribution = new_story()
+    workflows.start_moderation(contribution)
+    task_state = contribution.story.current_workflow_task_state
+    workflows.perform_action(task_state, first, "propose_decline", code="duplicate", passage="x", note="y")
+    workflows.perform_action(task_state, second, "confirm_decline", note="z")
+    contribution.refresh_from_db()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflows.lodge_appeal(contribution, "Please look again.")
+    staff = [m for m in mail.outbox if m.to != ["sam@example.org"]]
+    assert [m.to for m in staff] == [[peer.email]]
+    assert staff[0].subject == "An appeal is waiting for a moderator who took no part in the decline"
+
+
+def test_a_finished_transcript_asks_the_contributor_to_check_it(django_capture_on_commit_callbacks):
+    contribution = new_story()
+    Contribution.objects.filter(pk=contribution.pk).update(status=StoryStatus.PROCESSING)
+    with django_capture_on_commit_callbacks(execute=True):
+        transcript_ready_for_checking(sender=None, story_id=contribution.story_id, status="done")
+        transcript_ready_for_checking(sender=None, story_id=contribution.story_id, status="done")  # once only
+    contribution.refresh_from_db()
+    assert contribution.status == StoryStatus.AWAITING_CONTRIBUTOR
+    assert [m.subject for m in mail.outbox] == [notifications.CONTRIBUTOR_SUBJECTS["transcript_ready"]]
