@@ -13,7 +13,7 @@ from moderation.models import AuditEvent, ConsentRecord, ConsentText, Contributi
 from moderation.models.contributions import hash_story_key
 from stories.media_intake import MediaRejected
 from stories.models import StoryMedia, StoryPage
-from tests import sharing
+from tests import moderators, sharing
 from tests.factories import ContentNoteFactory, ThemeFactory, site_tree
 from transcription.models import TranscriptionJob
 
@@ -268,3 +268,27 @@ def test_every_step_shows_crisis_signposting(client):
     for url in ("/share/", "/share/story/"):
         html = client.get(url).content.decode()
         assert 'href="tel:116123"' in html and "NHS 111" in html and "85258" in html and "999" in html
+
+
+def test_consent_text_edits_in_the_admin_are_revisions_and_old_records_keep_their_version(client):
+    fields = sharing.fill_in(client)
+    client.post("/share/check/", fields)
+    record = ConsentRecord.objects.get()
+    old_hash = record.text_version_hash
+    text = ConsentText.current()
+    admin = moderators.sign_in(moderators.make_user("editor", superuser=True))
+
+    response = admin.post(
+        f"/admin/snippets/moderation/consenttext/edit/{text.pk}/",
+        {"title": text.title, "body": text.body + "\n\nWe added this sentence.", "is_current": "on"},
+    )
+
+    assert response.status_code == 302
+    text.refresh_from_db()
+    assert text.version_hash != old_hash and text.revisions.count() == 1
+    assert "We added this sentence." in text.revisions.get().content["body"]
+    record.refresh_from_db()
+    assert record.text_version_hash == old_hash  # what that contributor read, not today's words
+    client.post("/share/", {"method": "write"})
+    client.post("/share/story/", sharing.story_answers())
+    assert "We added this sentence." in client.get("/share/choices/").content.decode()
