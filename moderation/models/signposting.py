@@ -74,6 +74,12 @@ class CrisisSignposting(BaseSiteSetting):
 
     @classmethod
     def for_default_site(cls) -> "CrisisSignposting":
-        """The settings where there is no request (emails); the defaults when no site exists yet."""
-        site = Site.objects.filter(is_default_site=True).first()
-        return cls.for_site(site) if site else cls()
+        """The settings where there is no request (emails)."""
+        return cls.reading(Site.objects.filter(is_default_site=True).first())
+
+    @classmethod
+    def reading(cls, site: Site | None) -> "CrisisSignposting":
+        """The site's settings, or the UK defaults until someone saves them. Never writes: reading a public page must
+        not change the database (a new row would invalidate the public page cache on every first view)."""
+        saved = cls.objects.filter(site=site).first() if site else None
+        return saved or cls(site=site)

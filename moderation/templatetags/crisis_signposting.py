@@ -17,7 +17,7 @@ register = template.Library()
 def crisis_signposting(context) -> dict:
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
-    setting = CrisisSignposting.for_site(site) if site else CrisisSignposting.for_default_site()
+    setting = CrisisSignposting.reading(site) if site else CrisisSignposting.for_default_site()
     return {
         "heading": setting.heading,
         "introduction": setting.introduction,
