@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django_tasks_db.models import DBTaskResult
 from faster_whisper.tokenizer import _LANGUAGE_CODES as WHISPER_LANGUAGES
 from wagtail.models import Revision
 
@@ -80,13 +81,18 @@ def test_a_text_story_becomes_a_draft_with_its_consent_record(client, story_inde
     assert client.get(f"/stories/{story.slug}/").status_code == 404
 
 
-def test_an_audio_story_keeps_its_recording_private(client, shared_speech):
+def test_an_audio_story_keeps_its_recording_private(client, shared_speech, django_capture_on_commit_callbacks):
     recording = shared_speech / "fleurs-en-000.ogg"
 
     fields = sharing.fill_in(
         client, method="upload", story=sharing.story_answers(text=None), media_file=sharing.upload(recording)
     )
-    response = client.post("/share/check/", fields)
+    with django_capture_on_commit_callbacks() as on_commit:
+        response = client.post("/share/check/", fields)
+    # The transcription task is queued only once the story is committed.
+    assert not DBTaskResult.objects.filter(queue_name="transcription").exists()
+    for callback in on_commit:
+        callback()
 
     assert response.status_code == 302
     story = StoryPage.objects.get()
@@ -106,6 +112,8 @@ def test_an_audio_story_keeps_its_recording_private(client, shared_speech):
     # Transcription was asked for, with the stated language, in the same transaction as the story.
     job = TranscriptionJob.objects.get(story_id=story.pk)
     assert job.language == "en"
+    task = DBTaskResult.objects.get(queue_name="transcription")
+    assert (task.queue_name, task.args_kwargs["args"], job.task_id) == ("transcription", [story.pk], str(task.id))
 
 
 def test_the_media_of_a_draft_is_not_reachable_by_any_public_url(client, shared_speech):
