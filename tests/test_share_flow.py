@@ -237,7 +237,7 @@ def test_choosing_to_record_without_javascript_offers_an_upload(client):
 
     html = client.get("/share/story/").content.decode()
 
-    assert "Recording in the browser needs JavaScript" in html
+    assert "Recording in the browser isn't available here: it needs JavaScript" in html
     assert 'type="file" name="media"' in html and 'accept="audio/*,video/*"' in html
     assert "data-recorder " in html and "hidden>" in html  # the recorder itself appears only with JavaScript
 
