@@ -14,7 +14,8 @@ from tests import sharing
 from tests.factories import site_tree
 from tests.moderators import action_url, moderator, sign_in
 
-pytestmark = pytest.mark.django_db
+# The heart of moderation runs again on PostgreSQL with the Redis/RQ queue (tests/run_suite.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.production_parts]
 
 CRITICAL_STORY = (
     "The crisis team were fucking useless. They shoved pills at me, upped the dose every time I complained, and "

@@ -23,7 +23,8 @@ from tests import sharing
 from tests.factories import site_tree
 from tests.moderators import action_url, moderator, peer_moderator, sign_in
 
-pytestmark = pytest.mark.django_db
+# The heart of moderation runs again on PostgreSQL with the Redis/RQ queue (tests/run_suite.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.production_parts]
 
 STORY = (
     "On the ward the night nurse, Jane Doe, took my phone away.\n\n"

@@ -26,7 +26,8 @@ from tests import sharing
 from tests.factories import site_tree
 from tests.moderators import moderator, peer_moderator
 
-pytestmark = pytest.mark.django_db
+# The heart of moderation runs again on PostgreSQL with the Redis/RQ queue (tests/run_suite.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.production_parts]
 
 
 def share(client, text: str) -> tuple[Contribution, str]:
