@@ -1,12 +1,14 @@
 """Voicebox's own Wagtail workflow tasks: a consent check, then moderation under the charter.
 
 Moderators use Wagtail's dashboard, task queue, locking and history; these classes decide which actions each user
-may take at each stage. The actions themselves live in `moderation.workflows`.
+may take at each stage. The actions themselves live in `moderation.workflows`, which is imported inside the methods:
+it needs these models, so it cannot be imported while they are being defined.
 """
 
 from django import forms
 from django.db import models
 from wagtail.models import Task, TaskState
+from wagtail.signals import task_submitted
 
 from .. import policy, roles
 
@@ -114,8 +116,6 @@ class ModerationTask(Task):
             stage=stage_for_new_review(workflow_state.content_object),
         )
         task_state.save()
-        from wagtail.signals import task_submitted
-
         task_submitted.send(sender=ModerationTaskState, instance=task_state, user=user)
         return task_state
 
