@@ -47,6 +47,7 @@ def theme_detail(request, slug):
 
 
 def search(request):
+    """Search results are not kept in the page cache: every query is different, and any text could fill the cache."""
     query = clean_query(request.GET.get("q", ""))
     filters = StoryFilters.from_request(request)
     results_page, hits = None, []
@@ -60,7 +61,7 @@ def search(request):
         "hits": hits,
         "search_querystring": filters.querystring(q=query),
     }
-    return mark_cacheable(TemplateResponse(request, "stories/search.html", context))
+    return TemplateResponse(request, "stories/search.html", context)
 
 
 def _safe_next(request, fallback: str = "/stories/") -> str:
