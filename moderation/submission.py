@@ -24,6 +24,7 @@ from transcription.services import request_transcription
 
 from .erasure import erase_media
 from .models import AuditEvent, ConsentRecord, ConsentText, Contribution, HeldUpload, StoryStatus
+from .notifications import notify
 from .workflows import start_moderation
 
 # A recording held for a form nobody sends is erased after this long.
@@ -170,6 +171,8 @@ def _create(submission: Submission) -> Submitted:
     if not media:
         # A text story is confirmed on submission, so it goes straight into the moderation workflow.
         start_moderation(contribution)
+    # The email never carries the story key: the link was shown once, on the page after sending.
+    notify(contribution, "received")
     return Submitted(contribution=contribution, key=key)
 
 

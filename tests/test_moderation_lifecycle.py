@@ -89,7 +89,8 @@ def test_edits_go_to_the_contributor_and_publish_when_they_accept(client, django
     assert contribution.status == StoryStatus.EDITS_PROPOSED
     assert not StoryPage.objects.get(pk=contribution.story_id).live
     assert [m.subject for m in mail.outbox if m.to == ["sam@example.org"]] == [
-        "A moderator has suggested changes to your story"
+        "We have your story",
+        "A moderator has suggested changes to your story",
     ]
 
     my_story = client.get(f"/my-story/{key}/").content.decode()
