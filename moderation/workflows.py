@@ -128,13 +128,19 @@ def available_actions(task_state: ModerationTaskState, user) -> list[str]:
     if not roles.can_review(user):
         return []
     contribution = contribution_for(task_state.workflow_state.content_object)
-    edit_or_publish = "propose_edits" if draft_proposal(contribution) else "publish"
+    consent = latest_consent(contribution)
+    if consent and consent.expires_on and consent.expires_on <= timezone.localdate():
+        # The contributor's consent ended while the story waited: it can no longer be published.
+        edit_or_publish = []
+    else:
+        edit_or_publish = ["propose_edits" if draft_proposal(contribution) else "publish"]
     match task_state.stage:
         case Stage.REVIEW:
-            return [edit_or_publish, "propose_decline", "pause"]
+            return [*edit_or_publish, "propose_decline", "pause"]
         case Stage.APPEAL:
             appeal = open_appeal(contribution)
-            return [edit_or_publish, "uphold_decline", "pause"] if appeal and may_decide_appeal(appeal, user) else []
+            may_decide = appeal and may_decide_appeal(appeal, user)
+            return [*edit_or_publish, "uphold_decline", "pause"] if may_decide else []
         case Stage.DECLINE_PROPOSED:
             decision = pending_decline(contribution)
             # Two people decide a decline: the moderator who proposed it cannot confirm it.

@@ -1,6 +1,8 @@
 """The Voicebox workflow in Wagtail: set-up, the consent check, Wagtail's own dashboard, and publication applying
 the contributor's consent choices."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction, TaskState, WorkflowState
@@ -93,3 +95,11 @@ def test_a_story_for_researchers_only_is_published_behind_the_researchers_group(
     assert list(restriction.groups.values_list("name", flat=True)) == [roles.RESEARCHERS]
     assert client.get(page.url).status_code in (302, 403)
     assert page not in StoryPage.objects.live().public()
+
+
+def test_a_story_whose_consent_ended_while_waiting_cannot_be_published():
+    contribution = new_story()
+    workflows.start_moderation(contribution)
+    ConsentRecord.objects.filter(contribution=contribution).update(expires_on=datetime.date.today())
+    task_state = contribution.story.current_workflow_task_state
+    assert workflows.available_actions(task_state, moderator()) == ["propose_decline", "pause"]
