@@ -31,7 +31,7 @@ def published_stories() -> QuerySet[StoryPage]:
         .defer("transcript")
         .annotate(media_duration=F("media__duration"))
         .prefetch_related("themes", "content_notes")
-        .order_by("-first_published_at", "-pk")
+        .order_by("-first_published_at", "-id")
     )
 
 

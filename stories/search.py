@@ -8,9 +8,11 @@ were spoken, can jump to the moment they were said.
 import re
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from wagtail.search.models import IndexEntry
 
 from .listing import StoryFilters, published_stories
 from .models import StoryPage
@@ -37,9 +39,24 @@ def query_terms(query: str) -> list[str]:
 
 
 def search_stories(query: str, filters: StoryFilters):
-    """Published stories matching the query, best first, narrowed by the reader's filters."""
+    """Published stories containing every searched word, newest first, narrowed by the reader's filters.
+
+    Newest first, as in every other list, rather than by relevance: the database backend scores relevance row by
+    row, which at 10,000 stories takes seconds for a common word; the highlighted passage shows why each matched.
+    """
     stories: QuerySet[StoryPage] = filters.apply(published_stories().defer(None))
-    return stories.search(query, order_by_relevance=True)
+    return stories.search(query, order_by_relevance=False)
+
+
+def refresh_search_statistics(**kwargs) -> None:
+    """Keep SQLite's table statistics for the search index current (run on publish; milliseconds).
+
+    Without them SQLite plans the full-text join the wrong way round, running the match once per indexed row:
+    seconds per search at 10,000 stories instead of milliseconds. Other databases plan it well on their own.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {IndexEntry._meta.db_table}")
 
 
 def _terms_pattern(terms: list[str]) -> re.Pattern:

@@ -1,0 +1,415 @@
+"""Public web benchmark: a story page, the story index and search at 10,000 stories, against a static file.
+
+    .venv/bin/python bench/web.py [--stories 10000] [--workers 2] [--seconds 15] [--connections 8]
+                                  [--database-url postgres://...] [--redis-url redis://...]
+
+Builds a deployment of its own in a temporary directory (SQLite unless --database-url, local-memory cache unless
+--redis-url), loads the stories (text and audio, with paragraphs and transcripts drawn from a fixed vocabulary, so
+search has real work to do), indexes them for search, and runs the app under gunicorn with the production settings
+on 127.0.0.1. wrk (apt-get install wrk) then measures, one after another:
+- a story page (an audio story with its player and transcript; anonymous, so served from the public page cache),
+- the story index (/stories/, first page),
+- search (/search/?q=..., a different query from a list of 200 on each request; search is never cached),
+- the very bytes of that story page saved as a static file and served by the same server (WhiteNoise).
+It prints requests per second and p50/p95 latency for each, the story page's throughput as a share of the static
+file's (target ≥ 0.5) and search's p95 (target ≤ 150 ms). Run it by hand on an otherwise idle machine.
+"""
+
+import argparse
+import itertools
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VAR = Path(tempfile.mkdtemp(prefix="voicebox-web-bench-"))
+STATIC_COPY = ROOT / "static_collected" / "bench" / "story-page.html"
+HOST = "127.0.0.1"
+
+WORDS = [
+    "morning",
+    "walk",
+    "kitchen",
+    "sister",
+    "brother",
+    "mother",
+    "father",
+    "friend",
+    "nurse",
+    "doctor",
+    "ward",
+    "bed",
+    "window",
+    "garden",
+    "allotment",
+    "tea",
+    "letter",
+    "phone",
+    "bus",
+    "train",
+    "town",
+    "city",
+    "river",
+    "sea",
+    "park",
+    "bench",
+    "dog",
+    "cat",
+    "music",
+    "song",
+    "guitar",
+    "painting",
+    "notebook",
+    "diary",
+    "medication",
+    "appointment",
+    "waiting",
+    "list",
+    "referral",
+    "therapy",
+    "group",
+    "peer",
+    "worker",
+    "crisis",
+    "team",
+    "support",
+    "recovery",
+    "voices",
+    "anxiety",
+    "panic",
+    "sleep",
+    "tired",
+    "hope",
+    "anger",
+    "grief",
+    "loss",
+    "care",
+    "carer",
+    "family",
+    "school",
+    "college",
+    "work",
+    "job",
+    "money",
+    "housing",
+    "benefits",
+    "form",
+    "queue",
+    "shame",
+    "fear",
+    "courage",
+    "laugh",
+    "cry",
+    "listen",
+    "talk",
+    "quiet",
+    "loud",
+    "heavy",
+    "light",
+    "slow",
+    "fast",
+    "small",
+    "wins",
+    "breathe",
+    "rest",
+    "hospital",
+    "discharge",
+    "community",
+    "night",
+    "shift",
+    "weekend",
+    "winter",
+    "summer",
+    "spring",
+    "autumn",
+    "rain",
+    "sun",
+    "cold",
+    "warm",
+]
+QUERY_COUNT = 200
+SYLLABLES = [
+    "ba",
+    "ko",
+    "ri",
+    "ten",
+    "mo",
+    "la",
+    "su",
+    "vin",
+    "dar",
+    "pe",
+    "lo",
+    "nu",
+    "sha",
+    "gri",
+    "fel",
+    "tor",
+    "mi",
+    "wen",
+    "ap",
+    "os",
+]
+
+
+class Corpus:
+    """Words with the long-tailed frequencies of real language (Zipf): the everyday words above come first and most
+    often, then 4,000 made-up rarer ones, so a searched word is in some stories, not in all of them."""
+
+    def __init__(self, rng: random.Random):
+        rare = set()
+        while len(rare) < 4000:
+            rare.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))))
+        self.words = list(dict.fromkeys(WORDS)) + sorted(rare)
+        weights = [1 / rank for rank in range(1, len(self.words) + 1)]
+        self.cumulative = list(itertools.accumulate(weights))
+        self.rng = rng
+
+    def sentence(self, length: int) -> str:
+        return " ".join(self.rng.choices(self.words, cum_weights=self.cumulative, k=length)).capitalize() + "."
+
+    def queries(self, count: int) -> list[str]:
+        """Two-word searches among the words ranked 20 to 2,000: found in a few to a few hundred stories."""
+        middle = self.words[20:2000]
+        return sorted({f"{self.rng.choice(middle)}+{self.rng.choice(middle)}" for _ in range(count * 2)})[:count]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def configure(args) -> None:
+    for name in ("DATABASE_URL", "REDIS_URL", "TASK_BACKEND"):
+        os.environ.pop(name, None)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="voicebox.settings.production",
+        VOICEBOX_VAR_DIR=str(VAR),
+        SECRET_KEY="bench-" + "x" * 60,
+        ALLOWED_HOSTS=f"{HOST},localhost",
+        SECURE_SSL_REDIRECT="false",
+        RATELIMIT_ENABLE="false",
+    )
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    if args.redis_url:
+        os.environ["REDIS_URL"] = args.redis_url
+
+
+def load_stories(count: int, corpus: Corpus) -> str:
+    """Create the site and `count` published stories; return the path of the audio story to measure."""
+    from django.core.files import File
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.db.models.signals import post_save
+    from django.utils import timezone
+    from modelsearch.signal_handlers import post_save_signal_handler
+    from wagtail.models import Page, Site
+
+    from stories.media_publishing import make_published_copy
+    from stories.models import HomePage, StoryIndexPage, StoryMedia, StoryPage, Theme
+    from stories.search import refresh_search_statistics
+    from tests import media_factory
+
+    call_command("migrate", verbosity=0)
+    rng = corpus.rng
+    # The search index is rebuilt once at the end, not queued story by story.
+    post_save.disconnect(post_save_signal_handler, sender=StoryPage)
+
+    with tempfile.TemporaryDirectory() as directory:
+        recording = media_factory.sine_tone(Path(directory) / "bench.ogg", seconds=60.0)
+        media = StoryMedia(title="Benchmark recording", type="audio", duration=60.0)
+        with recording.open("rb") as handle:
+            media.file.save("bench.ogg", File(handle), save=False)
+        media.save()
+    make_published_copy(media)
+
+    themes = [Theme.objects.create(name=f"{rng.choice(WORDS).title()} {number}") for number in range(30)]
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Voicebox", slug="voicebox-bench-home"))
+    Site.objects.all().delete()
+    Site.objects.create(hostname=HOST, port=80, root_page=home, is_default_site=True)
+    index = home.add_child(instance=StoryIndexPage(title="Stories", slug="stories"))
+
+    started = time.monotonic()
+    now = timezone.now()
+    for number in range(count):
+        audio = number % 3 == 0
+        transcript = []
+        if audio:
+            for line in range(20):
+                start = line * 3.0
+                transcript.append({"start": start, "end": start + 3.0, "text": corpus.sentence(12), "words": []})
+        story = StoryPage(
+            title=f"{corpus.sentence(4)[:-1]} ({number})",
+            body=[("paragraph", corpus.sentence(60)) for _ in range(2 if audio else 6)],
+            story_format="audio" if audio else "text",
+            media=media if audio else None,
+            transcript=transcript,
+            language="en",
+            live=True,
+            first_published_at=now,
+            last_published_at=now,
+        )
+        with transaction.atomic():
+            index.add_child(instance=story)
+            story.themes.set(rng.sample(themes, 2))
+        if number % 1000 == 999:
+            print(f"  {number + 1} stories ({time.monotonic() - started:.0f} s)", flush=True)
+    call_command("update_index", verbosity=0)
+    refresh_search_statistics()  # what publishing a story does (the stories here were loaded without publishing)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return story_path(index)
+
+
+def story_path(index) -> str:
+    from stories.models import StoryPage
+
+    story = StoryPage.objects.child_of(index).filter(story_format="audio").order_by("pk").first()
+    return story.url
+
+
+def wrk_script(directory: Path, queries: list[str]) -> Path:
+    """wrk's Lua hooks: a search query per request (when given), and p50/p95 in microseconds at the end."""
+    quoted = ", ".join(f'"{query}"' for query in queries)
+    script = directory / "bench.lua"
+    script.write_text(
+        f"""
+local queries = {{{quoted}}}
+request = function()
+  if #queries > 0 then
+    return wrk.format("GET", "/search/?q=" .. queries[math.random(#queries)])
+  end
+  return wrk.format("GET", nil)
+end
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status
+    + summary.errors.timeout
+  io.write(string.format("VOICEBOX %f %d %d %d %d\\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50), latency:percentile(95), summary.requests, errors))
+end
+"""
+    )
+    return script
+
+
+def measure(url: str, args, queries: list[str] = ()) -> dict:
+    with tempfile.TemporaryDirectory() as directory:
+        script = wrk_script(Path(directory), list(queries))
+        command = [
+            "wrk",
+            "-t1",
+            f"-c{args.connections}",
+            f"-d{args.seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            url,
+        ]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    match = re.search(r"VOICEBOX (\S+) (\d+) (\d+) (\d+) (\d+)", output)
+    rps, p50, p95, requests, errors = match.groups()
+    return {
+        "rps": float(rps),
+        "p50": int(p50) / 1000,
+        "p95": int(p95) / 1000,
+        "requests": int(requests),
+        "errors": int(errors),
+    }
+
+
+def wait_until_up(url: str, server: subprocess.Popen) -> None:
+    for _ in range(200):
+        if server.poll() is not None:
+            raise SystemExit("gunicorn stopped before it answered; see its output above.")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own loopback server)
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer within 40 seconds.")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stories", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--redis-url", default="")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed as the load generator: apt-get install -y wrk")
+
+    configure(args)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    print(f"Loading {args.stories} stories into {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} ...")
+    corpus = Corpus(random.Random(2026))
+    story = load_stories(args.stories, corpus)
+
+    # The story page's own bytes, as a file the same server serves statically.
+    page = Client(HTTP_HOST=HOST).get(story)
+    assert page.status_code == 200, page.status_code
+    STATIC_COPY.parent.mkdir(parents=True, exist_ok=True)
+    STATIC_COPY.write_bytes(page.content)
+
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "voicebox.wsgi", "-b", f"{HOST}:{port}", "-w", str(args.workers)],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_up(base + story, server)
+        queries = corpus.queries(QUERY_COUNT)
+        for url in (base + story, base + "/stories/", base + "/static/bench/story-page.html"):
+            urllib.request.urlopen(url).read()  # noqa: S310 (warm the page cache and each worker)
+        results = {
+            "story page": measure(base + story, args),
+            "story index": measure(base + "/stories/", args),
+            "search": measure(base + "/search/", args, queries),
+            "static file": measure(base + "/static/bench/story-page.html", args),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        STATIC_COPY.unlink(missing_ok=True)
+        shutil.rmtree(VAR, ignore_errors=True)
+
+    setup = f"gunicorn with {args.workers} sync workers, wrk with {args.connections} connections"
+    print(f"\n{args.stories} stories, {setup}")
+    print(f"story page: {len(page.content)} bytes ({story})\n")
+    print(f"{'':14}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'requests':>10}{'errors':>8}")
+    for name, result in results.items():
+        print(
+            f"{name:14}{result['rps']:>10.0f}{result['p50']:>10.1f}{result['p95']:>10.1f}"
+            f"{result['requests']:>10}{result['errors']:>8}"
+        )
+    ratio = results["story page"]["rps"] / results["static file"]["rps"]
+    print(f"\nstory page / static file throughput: {ratio:.2f} (target ≥ 0.5)")
+    print(f"search p95: {results['search']['p95']:.0f} ms (target ≤ 150 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
