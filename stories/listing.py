@@ -118,7 +118,15 @@ class StoryFilters:
         return [Choice(value, label, value == self.story_format) for value, label in StoryFormat.choices]
 
     def language_choices(self) -> list[Choice]:
-        codes = StoryPage.objects.live().public().order_by("language").values_list("language", flat=True).distinct()
+        from .page_cache import cached_for_generation
+
+        def published_languages() -> list[str]:
+            return list(
+                StoryPage.objects.live().public().order_by("language").values_list("language", flat=True).distinct()
+            )
+
+        # Listing every language means reading every story: done once per change, not once per search.
+        codes = cached_for_generation("languages", published_languages)
         return [Choice(code, language_name(code), code == self.language) for code in codes]
 
     def hidden_note_names(self) -> list[str]:

@@ -87,6 +87,11 @@ def current_generation() -> int:
     return row[0] if row else 0
 
 
+def cached_for_generation(name: str, compute: Callable[[], object]):
+    """A value derived from public content (such as the languages stories are in), kept until that content changes."""
+    return cache.get_or_set(f"public-value:{name}:{current_generation()}", compute, CACHE_TIMEOUT)
+
+
 def invalidate(**kwargs) -> None:
     """Make every cached public page stale, in every process.
 

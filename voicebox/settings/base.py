@@ -69,18 +69,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Headers only (on the way out): outside the page cache, so cached pages get them fresh.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "stories.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Inside CSRF (a filled-in token sets its cookie). It only serves anonymous readers (no session cookie), so a
+    # stored page skips the middleware below, which has nothing to do for them.
+    "stories.page_cache.PublicPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Admin pages need a verified second factor (moderation.two_factor).
     "moderation.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "stories.middleware.ContentSecurityPolicyMiddleware",
-    # Inside CSRF (a filled-in token sets its cookie) and the header middleware (cached pages get fresh headers).
-    "stories.page_cache.PublicPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Turns django-ratelimit's refusal into RATELIMIT_VIEW's kind 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -122,9 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # secure_delete: pages freed by a deletion (a withdrawn story) are overwritten, not left readable in the file.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Keep connections between requests (SQLite too: opening one and reading the schema costs milliseconds per request).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: local memory by default, Redis with REDIS_URL (rate limits need a shared cache in production) ---------
