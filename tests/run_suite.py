@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.services import POSTGRES_URL, REDIS_URL, postgres_reachable, redis_reachable  # noqa: E402
+from tests.services import POSTGRES_URL, REDIS_URL, TASK_REDIS_URL, postgres_reachable, redis_reachable  # noqa: E402
 
 NO_TESTS_COLLECTED = 5
 
@@ -36,7 +36,12 @@ def main() -> int:
         print("\n== Production parts: PostgreSQL database, Redis/RQ task queue ==", flush=True)
         code = pytest(
             ["-m", "production_parts", *sys.argv[1:]],
-            {"DATABASE_URL": POSTGRES_URL, "REDIS_URL": REDIS_URL, "TASK_BACKEND": "rq"},
+            {
+                "DATABASE_URL": POSTGRES_URL,
+                "REDIS_URL": REDIS_URL,
+                "TASK_REDIS_URL": TASK_REDIS_URL,
+                "TASK_BACKEND": "rq",
+            },
         )
     elif os.environ.get("CI"):
         print("CI must have PostgreSQL and Redis running (127.0.0.1:5432, 127.0.0.1:6379).", flush=True)

@@ -10,6 +10,8 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("VOICEBOX_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("VOICEBOX_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# The queue has its own database: tests clear the cache, which empties the cache's whole database.
+TASK_REDIS_URL = os.environ.get("VOICEBOX_TEST_TASK_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 def _reachable(url: str) -> bool:

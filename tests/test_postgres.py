@@ -58,6 +58,7 @@ def test_this_run_really_uses_postgresql_redis_and_rq():
     assert settings.TASK_BACKEND == "rq"
     assert type(task_backends["default"]).__name__ == "RQBackend"
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.RQ_QUEUES["default"]["URL"] != settings.CACHES["default"]["LOCATION"]
 
 
 @pytest.mark.django_db

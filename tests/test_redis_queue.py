@@ -15,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 from django_tasks import TaskResultStatus, task_backends
 
 from tests.conftest import require_service_in_ci
-from tests.services import REDIS_URL, ROOT, base_settings, redis_reachable
+from tests.services import REDIS_URL, ROOT, TASK_REDIS_URL, base_settings, redis_reachable
 from tests.tasks import count_words, fail_kindly
 
 pytestmark = [pytest.mark.redis, pytest.mark.production_parts]
@@ -26,20 +26,21 @@ def rq_backend():
     """The RQ backend as TASK_BACKEND=rq configures it: as is in the production-parts run, by override otherwise."""
     require_service_in_ci(redis_reachable(), f"Redis at {REDIS_URL}")
     if settings.TASK_BACKEND == "rq":
-        yield settings.REDIS_URL
+        yield settings.TASK_REDIS_URL
         return
-    configured = base_settings(TASK_BACKEND="rq", REDIS_URL=REDIS_URL)
+    configured = base_settings(TASK_BACKEND="rq", REDIS_URL=REDIS_URL, TASK_REDIS_URL=TASK_REDIS_URL)
     with override_settings(TASKS=configured["TASKS"], RQ_QUEUES=configured["RQ_QUEUES"], RQ=configured["RQ"]):
-        yield REDIS_URL
+        yield TASK_REDIS_URL
 
 
-def run_rq_worker(redis_url: str, *queues: str) -> subprocess.CompletedProcess:
+def run_rq_worker(queue_redis_url: str, *queues: str) -> subprocess.CompletedProcess:
     """A real worker process, started the way an operator starts one, that stops once the queues are empty."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "voicebox.settings.test",
         "TASK_BACKEND": "rq",
-        "REDIS_URL": redis_url,
+        "REDIS_URL": REDIS_URL,
+        "TASK_REDIS_URL": queue_redis_url,
     }
     return subprocess.run(
         [sys.executable, "manage.py", "rqworker", "--burst", *queues],
@@ -110,3 +111,12 @@ def test_rate_limits_on_the_redis_cache_stop_the_sixth_request(redis_cache):
     outcomes = [is_ratelimited(request, group=group, key="ip", rate="5/m", increment=True) for _ in range(6)]
 
     assert outcomes == [False] * 5 + [True]
+
+
+def test_clearing_the_cache_keeps_the_queued_tasks(rq_backend, redis_cache):
+    result = count_words.enqueue("the queue outlives the cache")
+
+    redis_cache.clear()
+
+    assert result.id in django_rq.get_queue("transcription").get_job_ids()
+    django_rq.get_queue("transcription").remove(result.id)

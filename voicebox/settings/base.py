@@ -199,10 +199,13 @@ VOICEBOX_MAX_MEDIA_SECONDS = env.int("VOICEBOX_MAX_MEDIA_MINUTES", default=60) *
 # --- Background tasks: database queue by default, Redis/RQ with TASK_BACKEND=rq -----------------------------------
 TASK_QUEUES = ["default", "transcription"]
 TASK_BACKEND = env.str("TASK_BACKEND", default="db")
+# The RQ queue's Redis database. Give it a different database number from REDIS_URL's: clearing Django's Redis
+# cache empties its whole database, and would take every queued task with it.
+TASK_REDIS_URL = env.str("TASK_REDIS_URL", default="") or REDIS_URL
 if TASK_BACKEND not in ("db", "rq"):
     raise ImproperlyConfigured(f"TASK_BACKEND must be db or rq, not {TASK_BACKEND!r}.")
 if TASK_BACKEND == "rq":
-    if not REDIS_URL:
+    if not TASK_REDIS_URL:
         raise ImproperlyConfigured("TASK_BACKEND=rq needs REDIS_URL (for example redis://127.0.0.1:6379/0).")
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
@@ -210,7 +213,7 @@ if TASK_BACKEND == "rq":
     RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
     # A transcription can take a long time: RQ's default 180 s job timeout would kill it.
     RQ_QUEUES = {
-        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 4 * 60 * 60 if name == "transcription" else 600}
+        name: {"URL": TASK_REDIS_URL, "DEFAULT_TIMEOUT": 4 * 60 * 60 if name == "transcription" else 600}
         for name in TASK_QUEUES
     }
 else:
