@@ -8,6 +8,7 @@ Builds a deployment of its own in a temporary directory (SQLite unless --databas
 search has real work to do), indexes them for search, and runs the app under gunicorn with the production settings
 on 127.0.0.1. wrk (apt-get install wrk) then measures, one after another:
 - a story page (an audio story with its player and transcript; anonymous, so served from the public page cache),
+  for a first visit (no cookies) and for a returning reader (with the CSRF cookie a browser keeps),
 - the story index (/stories/, first page),
 - search (/search/?q=..., a different query from a list of 200 on each request; search is never cached),
 - the very bytes of that story page saved as a static file and served by the same server (WhiteNoise).
@@ -137,6 +138,7 @@ WORDS = [
     "warm",
 ]
 QUERY_COUNT = 200
+RETURNING_READER_CSRF = "bench" + "0123456789abcdefghijklmnopqrstuvwxyz"[:27]
 SYLLABLES = [
     "ba",
     "ko",
@@ -303,7 +305,7 @@ end
     return script
 
 
-def measure(url: str, args, queries: list[str] = (), connections: int | None = None) -> dict:
+def measure(url: str, args, queries: list[str] = (), connections: int | None = None, cookie: str | None = None) -> dict:
     with tempfile.TemporaryDirectory() as directory:
         script = wrk_script(Path(directory), list(queries))
         command = [
@@ -315,6 +317,7 @@ def measure(url: str, args, queries: list[str] = (), connections: int | None = N
             "10s",
             "-s",
             str(script),
+            *(["-H", f"Cookie: {cookie}"] if cookie else []),
             url,
         ]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -387,7 +390,10 @@ def main() -> int:
         for url in (base + story, base + "/stories/", base + "/static/bench/story-page.html"):
             urllib.request.urlopen(url).read()  # noqa: S310 (warm the page cache and each worker)
         results = {
+            # A first visit: no cookies, so every answer makes a new CSRF token for the page's one form.
             "story page": measure(base + story, args),
+            # A returning reader, whose browser already holds its CSRF cookie.
+            "story, return": measure(base + story, args, cookie=f"csrftoken={RETURNING_READER_CSRF}"),
             "story index": measure(base + "/stories/", args),
             "search": measure(base + "/search/", args, queries, connections=args.search_connections),
             "static file": measure(base + "/static/bench/story-page.html", args),

@@ -5,8 +5,12 @@ browser has already counted, signed so it cannot be edited to count again (clear
 limit on the view keeps that cheap trick from inflating a count).
 """
 
+import functools
+
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from .models import ExperiencedTooCount
 
@@ -45,14 +49,20 @@ def count_once(request: HttpRequest, response: HttpResponse, story_id: int) -> b
     return True
 
 
+@functools.lru_cache(maxsize=4096)
+def form_action(story_id: int) -> str:
+    # Filled into every cached story page: remembered rather than reversed each time.
+    return reverse("stories:experienced_too", args=[story_id])
+
+
 def render_experienced_too(request: HttpRequest, story_id: int) -> str:
     """The count and the button (or a thank-you once this browser has said so), for one story page."""
-    from django.middleware.csrf import get_token
-
+    counted = already_counted(request, story_id)
     context = {
-        "story_id": story_id,
+        "action": form_action(story_id),
         "count": ExperiencedTooCount.for_story(story_id),
-        "already_counted": already_counted(request, story_id),
-        "csrf_token": get_token(request),
+        "already_counted": counted,
+        # Only the form needs a token; a browser that has said so gets the thank-you instead.
+        "csrf_token": "" if counted else get_token(request),
     }
     return render_to_string("includes/experienced_too.html", context)
