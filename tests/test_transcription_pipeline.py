@@ -93,10 +93,10 @@ def test_recording_is_transcribed_through_the_queue(packaged_speech, django_capt
 def test_stated_language_is_used_instead_of_detection(packaged_speech, django_capture_on_commit_callbacks, settings):
     settings.WHISPER_MODEL = "base"
     story = story_with_recording(packaged_speech[0])
-    request(story, django_capture_on_commit_callbacks, language="de")
+    request(story, django_capture_on_commit_callbacks, language="fr")
     run_worker()
-    assert TranscriptionJob.objects.get(story=story).language == "de"
-    assert Transcript.objects.get(story=story).language == "de"
+    assert TranscriptionJob.objects.get(story=story).language == "fr"
+    assert Transcript.objects.get(story=story).language == "fr"
 
 
 def test_silence_ends_as_no_speech(tmp_path, django_capture_on_commit_callbacks, signals):

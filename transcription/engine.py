@@ -30,6 +30,8 @@ BEAM_SIZE = 5
 NO_SPEECH_THRESHOLD = 0.6
 LOG_PROB_THRESHOLD = -1.0
 COMPRESSION_RATIO_THRESHOLD = 2.4
+SENTENCE_ENDS = (".", "?", "!", "…", "。", "？", "！")
+MIN_LINE_WORDS = 4
 
 ProgressCallback = Callable[[float], None]
 
@@ -166,9 +168,11 @@ def _transcribe_window(model, audio: np.ndarray, language: str | None, options: 
         "compression_ratio_threshold": COMPRESSION_RATIO_THRESHOLD,
     }
     if options.batch_size > 1:
-        kwargs.update(batch_size=options.batch_size, without_timestamps=False)
+        # Without timestamp tokens, as faster-whisper's batched default: with them, word error rates measured worse
+        # (English 13.6 % against 7.8 % on the FLEURS samples). Lines come from word timings instead (_sentences).
+        kwargs.update(batch_size=options.batch_size, without_timestamps=True)
     raw_segments, info = model.transcribe(audio, **kwargs)
-    segments = [_segment(raw) for raw in raw_segments if _is_speech(raw)]
+    segments = [line for raw in raw_segments if _is_speech(raw) for line in _sentences(_segment(raw))]
     return segments, info.language
 
 
@@ -186,6 +190,22 @@ def _segment(raw) -> Segment:
         for word in raw.words or []
     ]
     return Segment(start=raw.start, end=raw.end, text=raw.text.strip(), words=words)
+
+
+def _sentences(segment: Segment) -> list[Segment]:
+    """A batched chunk runs up to 30 s: split it after sentence-ending words, so each line reads (and is checked,
+    and captioned) as about one sentence, timed by its own words."""
+    groups: list[list[Word]] = [[]]
+    for word in segment.words:
+        groups[-1].append(word)
+        if word.word.strip().endswith(SENTENCE_ENDS) and len(groups[-1]) >= MIN_LINE_WORDS:
+            groups.append([])
+    groups = [group for group in groups if group]
+    if len(groups) > 1 and len(groups[-1]) < MIN_LINE_WORDS:
+        groups[-2].extend(groups.pop())  # a short tail joins the sentence before it
+    if len(groups) <= 1:
+        return [segment]
+    return [Segment(g[0].start, g[-1].end, "".join(w.word for w in g).strip(), g) for g in groups]
 
 
 def _shifted(segment: Segment, seconds: float) -> Segment:
