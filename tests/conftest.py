@@ -8,6 +8,44 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_SPEECH_DIR = Path(os.environ.get("VOICEBOX_SHARED_SPEECH", ROOT.parent / "shared" / "data" / "speech"))
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests restore the rows the data migrations made (Wagtail's root page and locale, the first
+    consent text, groups, the workflow) instead of leaving the flushed database to the tests that follow."""
+    for item in items:
+        if not _is_transactional(item):
+            continue
+        marker = item.get_closest_marker("django_db")
+        if marker:
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), False
+            )
+        elif "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Keep the database's serialized contents on the connection class, not only on the connection object.
+
+    Once Playwright's sync API has run, the test body runs in another context, where Django hands out a new
+    connection object; without this, serialized rollback would find nothing to restore and the page tree would stay
+    flushed for every transactional test that follows.
+    """
+    from django.db import connections
+
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+
+
 def require_service_in_ci(reachable: bool, what: str) -> None:
     """Skip a production-part test when its service is absent on a developer's machine; CI always has it."""
     if reachable:
