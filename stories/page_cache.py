@@ -28,7 +28,9 @@ from .listing import ReaderPreferences
 from .models import PublicCacheGeneration
 
 CACHE_KEY_PARAMS = ("theme", "format", "language", "page")
-CACHE_TIMEOUT = 60 * 60 * 24
+# A stale copy is never served (its generation is old), and is gone from the cache itself within this time: a
+# withdrawn story's words do not linger in Redis or in a worker's memory.
+CACHE_TIMEOUT = 10 * 60
 # Requests carrying these cookies may see something personal (a signed-in editor, a flash message): never cached.
 _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 _HOLE = re.compile(rb"<!--vb-hole:([a-z-]+):([0-9]*)-->")
@@ -131,7 +133,7 @@ def connect_invalidation() -> None:
 def _cache_key(request: HttpRequest) -> str:
     params = "&".join(f"{name}={request.GET.get(name, '')}" for name in CACHE_KEY_PARAMS if name in request.GET)
     hidden = ReaderPreferences.from_request(request).cookie_value
-    identity = f"{request.get_host()}|{request.path}|{params}|{hidden}"
+    identity = f"{request.scheme}://{request.get_host()}|{request.path}|{params}|{hidden}"
     return "public-page:" + hashlib.sha256(identity.encode()).hexdigest()
 
 
