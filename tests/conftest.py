@@ -46,6 +46,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
             type(connection)._test_serialized_contents = contents
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: on Redis (the production-parts pass) the cache outlives a rolled-back
+    database, and a page cached by one test would otherwise be served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def require_service_in_ci(reachable: bool, what: str) -> None:
     """Skip a production-part test when its service is absent on a developer's machine; CI always has it."""
     if reachable:
