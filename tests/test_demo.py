@@ -6,7 +6,6 @@ import re
 import av
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils.html import escape
@@ -18,13 +17,6 @@ from stories.media_delivery import published_media_url
 from stories.models import ContentNote, HomePage, StoryIndexPage, StoryMedia, StoryPage, Theme
 
 pytestmark = [pytest.mark.django_db, pytest.mark.production_parts]
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    """Each test rebuilds the demo with new ids, but the rolled-back database restarts the page cache's generation:
-    on a shared Redis cache, one test's cached pages would otherwise be served to the next."""
-    cache.clear()
 
 
 def load_demo() -> str:
