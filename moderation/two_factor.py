@@ -21,8 +21,10 @@ DEVICE_NAME = "Authenticator app"
 
 
 def _exempt_paths() -> tuple[str, ...]:
-    # Signing in and out, and the two-factor pages themselves, must work before the second factor is given.
+    # Signing in and out, the two-factor pages themselves, and the icon sprite the admin pastes into every page
+    # (including the verify page) must work before the second factor is given.
     return (
+        reverse("wagtailadmin_sprite"),
         reverse("wagtailadmin_login"),
         reverse("wagtailadmin_logout"),
         reverse("admin:login"),
