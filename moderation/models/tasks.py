@@ -13,7 +13,18 @@ from wagtail.signals import task_submitted
 from .. import policy, roles
 
 
-class ConsentCheckTask(Task):
+class ReviewerAccess:
+    """Who may open a story under review: reviewers see it; only superusers may change the page directly."""
+
+    def user_can_access_editor(self, obj, user):
+        return roles.can_review(user)
+
+    def locked_for_user(self, obj, user):
+        # Moderators never change a story directly: every edit is a proposal the contributor sees and accepts.
+        return not user.is_superuser
+
+
+class ConsentCheckTask(ReviewerAccess, Task):
     """Passes by itself when the story's consent record is complete and pinned to a consent text version; otherwise
     it waits for a moderator to check the consent (for example a consent given on paper) and let it through."""
 
@@ -35,12 +46,6 @@ class ConsentCheckTask(Task):
         if roles.can_review(user):
             return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
         return TaskState.objects.none()
-
-    def user_can_access_editor(self, obj, user):
-        return roles.can_review(user)
-
-    def locked_for_user(self, obj, user):
-        return not user.is_superuser
 
     @classmethod
     def get_description(cls):
@@ -88,7 +93,7 @@ class NoteForm(forms.Form):
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ModerationTask(Task):
+class ModerationTask(ReviewerAccess, Task):
     """Moderation under the charter: publish, propose edits, decline (two moderators), or pause for safeguarding."""
 
     task_state_class = ModerationTaskState
@@ -144,13 +149,6 @@ class ModerationTask(Task):
         if not roles.can_review(user):
             return TaskState.objects.none()
         return TaskState.objects.filter(pk__in=reviewable_task_state_ids(self, user))
-
-    def user_can_access_editor(self, obj, user):
-        return roles.can_review(user)
-
-    def locked_for_user(self, obj, user):
-        # Moderators never change a story directly: every edit is a proposal the contributor sees and accepts.
-        return not user.is_superuser
 
     @classmethod
     def get_description(cls):
