@@ -1,7 +1,7 @@
 """Full-page caching of anonymous public pages, with holes for the parts that differ per reader.
 
-A public page is rendered once and stored; later anonymous readers get the stored HTML with the per-reader parts
-(the CSRF token of a form, the "I've experienced this too" count and button) filled in at serving time. Any change
+A public page is rendered once and stored; later anonymous readers get the stored HTML with the per-reader part
+(the "I've experienced this too" count, and the button or a thank-you) filled in at serving time. Any change
 to public content bumps a generation number kept in the database, so every process agrees at once whatever the
 cache backend: per-process local memory by default (several web workers, and a task worker that unpublishes expired
 stories), or a shared Redis.
@@ -21,8 +21,6 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
-from django.utils.html import format_html
 
 from .listing import ReaderPreferences
 from .models import PublicCacheGeneration
@@ -60,11 +58,6 @@ def hole_renderer(name: str):
         return function
 
     return register
-
-
-@hole_renderer("csrf")
-def _csrf_input(request: HttpRequest, argument: str) -> str:
-    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
 
 
 @hole_renderer("experienced")
@@ -140,8 +133,7 @@ def _cache_key(request: HttpRequest) -> str:
 class PublicPageCacheMiddleware:
     """Serve stored copies of opted-in public pages to anonymous readers; store them on the first request.
 
-    Sits inside CsrfViewMiddleware (so a filled-in CSRF token also sets its cookie) and inside the security and
-    CSP middleware (so stored pages get fresh headers on every response).
+    Sits inside the security and CSP middleware, so stored pages get fresh headers on every response.
     """
 
     def __init__(self, get_response):

@@ -8,7 +8,6 @@ limit on the view keeps that cheap trick from inflating a count).
 import functools
 
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -49,20 +48,17 @@ def count_once(request: HttpRequest, response: HttpResponse, story_id: int) -> b
     return True
 
 
-@functools.lru_cache(maxsize=4096)
-def form_action(story_id: int) -> str:
-    # Filled into every cached story page: remembered rather than reversed each time.
-    return reverse("stories:experienced_too", args=[story_id])
-
-
 def render_experienced_too(request: HttpRequest, story_id: int) -> str:
     """The count and the button (or a thank-you once this browser has said so), for one story page."""
-    counted = already_counted(request, story_id)
+    return _experienced_too_html(story_id, ExperiencedTooCount.for_story(story_id), already_counted(request, story_id))
+
+
+@functools.lru_cache(maxsize=4096)
+def _experienced_too_html(story_id: int, count: int, counted: bool) -> str:
+    # Filled into every cached story page, and the same for every reader at the same count: rendered once.
     context = {
-        "action": form_action(story_id),
-        "count": ExperiencedTooCount.for_story(story_id),
+        "action": reverse("stories:experienced_too", args=[story_id]),
+        "count": count,
         "already_counted": counted,
-        # Only the form needs a token; a browser that has said so gets the thank-you instead.
-        "csrf_token": "" if counted else get_token(request),
     }
     return render_to_string("includes/experienced_too.html", context)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from . import media_delivery
+from .cross_origin import same_origin_only
 from .listing import HIDDEN_NOTES_COOKIE, ReaderPreferences, StoryFilters, paginate, published_stories
 from .models import ContentNote, StoryPage, Theme
 from .page_cache import mark_cacheable
@@ -97,6 +98,7 @@ def reading_preferences(request):
     return TemplateResponse(request, "stories/reading_preferences.html", context)
 
 
+@same_origin_only
 @require_POST
 @ratelimit(key="ip", rate="30/h", method="POST")
 def experienced_too(request, story_id):

@@ -1,4 +1,5 @@
-"""The "I've experienced this too" button: anonymous, one per browser (signed cookie), CSRF, rate limited, no JS."""
+"""The "I've experienced this too" button: anonymous, one per browser (signed cookie), refused from other sites,
+rate limited, no JS."""
 
 import pytest
 from django.core.cache import cache
@@ -17,16 +18,11 @@ def story():
     return publish_story(build_site(), "Shared feeling", body=("Words.",))
 
 
-def token_for(client: Client, story) -> str:
-    """The form's token; once the browser has said so the form is gone, and its CSRF cookie serves."""
-    html = client.get(story.url).content.decode()
-    if 'name="csrfmiddlewaretoken"' not in html:
-        return client.cookies["csrftoken"].value
-    return html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-
-
-def say_so(client: Client, story):
-    return client.post(f"/experienced-too/{story.pk}/", {"csrfmiddlewaretoken": token_for(client, story)})
+def say_so(client: Client, story, **headers):
+    """Press the button as Chromium does: its form post says it comes from this very site."""
+    headers = {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver", **headers}
+    sent = {name: value for name, value in headers.items() if value is not None}  # None: the header is not sent
+    return client.post(f"/experienced-too/{story.pk}/", headers=sent)
 
 
 def test_counts_once_per_browser_and_works_without_javascript(story):
@@ -58,13 +54,49 @@ def test_the_cookie_is_signed_and_holds_no_more_than_story_numbers(story):
     assert ExperiencedTooCount.for_story(story.pk) == 2
 
 
-def test_needs_a_csrf_token_a_post_and_a_published_story(story):
+def test_reading_a_story_sets_no_cookie_and_the_form_needs_no_token(story):
     reader = Client(enforce_csrf_checks=True)
-    assert reader.post(f"/experienced-too/{story.pk}/").status_code == 403
+    for _ in range(2):  # rendered, then from the page cache
+        page = reader.get(story.url)
+        assert not page.cookies
+        assert 'action="/experienced-too/' in page.content.decode()
+        assert "csrfmiddlewaretoken" not in page.content.decode()
+    assert say_so(reader, story).status_code == 303
+    assert ExperiencedTooCount.for_story(story.pk) == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site", "Origin": "https://elsewhere.example"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://other.testserver"},
+        # A browser that sends no Sec-Fetch-Site still says where a form was posted from.
+        {"Sec-Fetch-Site": None, "Origin": "https://elsewhere.example"},
+        {"Sec-Fetch-Site": None, "Origin": "https://testserver"},
+        {"Sec-Fetch-Site": None, "Origin": "null"},
+    ],
+)
+def test_a_post_from_another_site_is_refused_and_not_counted(story, headers):
+    forged = say_so(Client(enforce_csrf_checks=True), story, **headers)
+    assert forged.status_code == 403
+    assert ExperiencedTooCount.for_story(story.pk) == 0
+
+
+@override_settings(CSRF_TRUSTED_ORIGINS=["https://voicebox.example.org"])
+def test_this_site_trusted_origins_and_requests_without_browser_headers_are_allowed(story):
+    assert say_so(Client(), story, **{"Sec-Fetch-Site": None}).status_code == 303
+    assert (
+        say_so(Client(), story, **{"Sec-Fetch-Site": None, "Origin": "https://voicebox.example.org"}).status_code == 303
+    )
+    assert say_so(Client(), story, **{"Sec-Fetch-Site": None, "Origin": None}).status_code == 303
+    assert ExperiencedTooCount.for_story(story.pk) == 3
+
+
+def test_needs_a_post_and_a_published_story(story):
+    reader = Client()
     assert reader.get(f"/experienced-too/{story.pk}/").status_code == 405
-    token = token_for(reader, story)
     story.unpublish()
-    assert reader.post(f"/experienced-too/{story.pk}/", {"csrfmiddlewaretoken": token}).status_code == 404
+    assert say_so(reader, story).status_code == 404
     assert ExperiencedTooCount.for_story(story.pk) == 0
 
 
@@ -73,9 +105,9 @@ def test_is_rate_limited_with_a_kind_page(story):
     statuses = []
     for _ in range(35):
         fresh_browser = Client()  # clearing cookies each time is the trick the limit is for
-        statuses.append(fresh_browser.post(f"/experienced-too/{story.pk}/").status_code)
+        statuses.append(say_so(fresh_browser, story).status_code)
     assert statuses[:30] == [303] * 30
     assert statuses[30:] == [429] * 5
     assert ExperiencedTooCount.for_story(story.pk) == 30
-    limited = Client().post(f"/experienced-too/{story.pk}/")
+    limited = say_so(Client(), story)
     assert "Please wait a moment" in limited.content.decode() and limited["Retry-After"]

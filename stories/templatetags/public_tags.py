@@ -1,6 +1,4 @@
 from django import template
-from django.middleware.csrf import get_token
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ..links import captions_url, format_moment, media_url, moment_url
@@ -8,15 +6,6 @@ from ..page_cache import hole, rendering_for_cache
 from ..reactions import render_experienced_too
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def reader_csrf_input(context):
-    """A form's CSRF token: a hole in a page that may be cached (each reader gets their own), else the token."""
-    request = context["request"]
-    if rendering_for_cache(request):
-        return mark_safe(hole("csrf"))  # noqa: S308  (a fixed marker: no outside text in it)
-    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
 
 
 @register.simple_tag(takes_context=True)

@@ -75,8 +75,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Inside CSRF (a filled-in token sets its cookie). It only serves anonymous readers (no session cookie), so a
-    # stored page skips the middleware below, which has nothing to do for them.
+    # It only serves anonymous readers (no session cookie), so a stored page skips the middleware below, which has
+    # nothing to do for them.
     "stories.page_cache.PublicPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
