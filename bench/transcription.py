@@ -3,8 +3,8 @@
     .venv/bin/python bench/transcription.py [--compare] [--skip-hour]
 
 Prints one table:
-- per language, the word error rate over the shared FLEURS recordings (../shared/data/speech; normalised: lower
-  case, no punctuation), the real-time factor and how many languages were detected right;
+- per language, the word error rate over the shared FLEURS recordings (../shared/data/speech; normalised with
+  Whisper's own normalisers, English and basic), the real-time factor and how many languages were detected right;
 - on one ≥ 5-minute recording (the samples joined): the bare engine's time, the pipeline's time (upload through
   the media intake, the database queue and a warm `db_worker`, to the stored transcript), their ratio, and whether
   the stored transcript is the very same as the bare engine's;
@@ -74,8 +74,8 @@ def accuracy(rows: list[tuple[str, str]]) -> None:
             spent += time.perf_counter() - started
             audio += transcript.duration
             detected += transcript.language == language
-            references.append(normalise(recording.with_suffix(".txt").read_text()))
-            hypotheses.append(normalise(transcript.text))
+            references.append(normalise(recording.with_suffix(".txt").read_text(), language))
+            hypotheses.append(normalise(transcript.text, language))
         wer = jiwer.wer(references, hypotheses)
         rows.append(
             (

@@ -5,7 +5,6 @@ recording shipped inside a PyPI package: the pyannote-audio wheel carries a 30 s
 transcript (sample.wav + sample.stm). Silence, tones and noise are generated; nothing generated is committed.
 """
 
-import re
 import subprocess
 import sys
 import wave
@@ -17,12 +16,16 @@ import av
 import jiwer
 import numpy as np
 from django.core.files import File
+from whisper_normalizer.basic import BasicTextNormalizer
+from whisper_normalizer.english import EnglishTextNormalizer
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGED_SPEECH_DIR = ROOT / "var" / "test-speech"
 PYANNOTE_WHEEL = "pyannote-audio==4.0.7"
 PYANNOTE_SAMPLE = "pyannote/audio/sample/sample"
 SAMPLE_RATE = 16_000
+_ENGLISH_NORMALISER = EnglishTextNormalizer()
+_BASIC_NORMALISER = BasicTextNormalizer()
 
 
 def packaged_conversation() -> tuple[Path, str]:
@@ -47,13 +50,14 @@ def packaged_conversation() -> tuple[Path, str]:
     return wav, reference.read_text()
 
 
-def normalise(text: str) -> str:
-    """Lower case, punctuation removed, single spaces: the form of the FLEURS reference transcripts."""
-    return " ".join(re.sub(r"[^\w\s']|_", " ", text.lower()).replace("'", "").split())
+def normalise(text: str, language: str = "en") -> str:
+    """Whisper's own normalisers, as in its paper: English spellings and numbers made uniform; for other languages
+    lower case with punctuation and symbols (straight or curly apostrophes alike) turned into spaces."""
+    return (_ENGLISH_NORMALISER if language == "en" else _BASIC_NORMALISER)(text)
 
 
-def word_error_rate(reference: str, hypothesis: str) -> float:
-    return jiwer.wer(normalise(reference), normalise(hypothesis))
+def word_error_rate(reference: str, hypothesis: str, language: str = "en") -> float:
+    return jiwer.wer(normalise(reference, language), normalise(hypothesis, language))
 
 
 def write_wav(path: Path, samples: np.ndarray) -> Path:

@@ -44,7 +44,7 @@ def test_english_speech_with_the_default_base_model(shared_speech, settings):
 def test_other_languages_are_detected_and_transcribed(shared_speech, sample, language, bound):
     transcript = engine.transcribe(shared_speech / f"{sample}.ogg", options=BASE)
     assert transcript.language == language
-    assert word_error_rate(reference(shared_speech, sample), transcript.text) <= bound
+    assert word_error_rate(reference(shared_speech, sample), transcript.text, language) <= bound
 
 
 def test_a_stated_language_is_used_instead_of_detection(shared_speech):
