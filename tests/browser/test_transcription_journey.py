@@ -2,7 +2,6 @@
 → confirms → moderation; once published, the story's captions are valid WebVTT with the contributor's words."""
 
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 
 from moderation.models import Contribution, StoryStatus
 from moderation.publication import publish_story
@@ -10,6 +9,7 @@ from tests.browser.conftest import Keys
 from tests.browser.test_share_journeys import answer_choices, open_private_page, send, start
 from tests.factories import site_tree
 from tests.test_transcription_captions import assert_strict_webvtt
+from tests.workers import drain_transcription_queue
 from transcription.models import JobStatus, Transcript, TranscriptionJob
 
 pytestmark = [
@@ -27,19 +27,6 @@ def story_index(settings):
     return site_tree()[1]
 
 
-def run_transcription_worker() -> None:
-    Worker(
-        queue_names=["transcription"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="browser-test-worker",
-        excluded_queue_names=[],
-    ).run()
-
-
 @pytest.mark.browser_context(permissions=["microphone"])
 def test_submit_transcribe_review_and_confirm(live_server, browser_page, packaged_speech):
     page = browser_page
@@ -52,7 +39,7 @@ def test_submit_transcribe_review_and_confirm(live_server, browser_page, package
     key = open_private_page(page, keys, link)
     assert page.get_by_text("Your recording is waiting to be written out.").is_visible()
 
-    run_transcription_worker()
+    drain_transcription_queue()
     story = Contribution.objects.get().story
     assert TranscriptionJob.objects.get(story=story).status == JobStatus.DONE
 
