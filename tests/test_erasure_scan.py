@@ -113,31 +113,17 @@ def test_a_withdrawn_story_leaves_no_trace_in_any_table_or_file(client, tmp_path
     start_moderation(contribution)
 
     mo = sign_in(moderator())
+
+    def redact_nurse_kay(**note):
+        redaction = {"where": "transcript:0", "passage": "Nurse Kay", "occurrence": 1, "code": "identifies_third_party"}
+        mo.post(f"/admin/moderation/story/{contribution.pk}/redactions/", {**redaction, "label": "name", **note})
+
     with django_capture_on_commit_callbacks(execute=True):
-        mo.post(
-            f"/admin/moderation/story/{contribution.pk}/redactions/",
-            {
-                "where": "transcript:0",
-                "passage": "Nurse Kay",
-                "occurrence": 1,
-                "code": "identifies_third_party",
-                "label": "name",
-                "note": marker,
-            },
-        )
+        redact_nurse_kay(note=marker)
         mo.post(action_url(contribution, "propose_edits"))
         client.post(f"/my-story/{key}/edits/", {"answer": "reply", "reply": f"Keep {marker} please"})
         mo.post(f"/admin/moderation/story/{contribution.pk}/critical/", {"critical": "yes"})
-        mo.post(
-            f"/admin/moderation/story/{contribution.pk}/redactions/",
-            {
-                "where": "transcript:0",
-                "passage": "Nurse Kay",
-                "occurrence": 1,
-                "code": "identifies_third_party",
-                "label": "name",
-            },
-        )
+        redact_nurse_kay()
         mo.post(action_url(contribution, "propose_edits"))
         client.post(f"/my-story/{key}/edits/", {"answer": "accept"})
     page.refresh_from_db()

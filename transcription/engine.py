@@ -7,7 +7,6 @@ segments the model itself thinks are not speech are dropped: a recording without
 """
 
 import ctypes
-import ctypes.util
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -165,20 +164,15 @@ def transcribe(
     return Transcript(language=language or "", duration=round(samples_done / SAMPLE_RATE, 3), segments=segments)
 
 
+# glibc's; other C libraries (musl, macOS) have none and need none.
+_malloc_trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+
+
 def _release_freed_memory() -> None:
     """Hand the memory a window's work has freed back to the system. Without this, glibc keeps it for reuse and a
-    worker's resident size creeps up window after window (bench/: one hour peaked at 1.33 GB, with this 1.20 GB)."""
-    if _libc is not None:
-        _libc.malloc_trim(0)
-
-
-def _load_glibc():
-    name = ctypes.util.find_library("c")
-    library = ctypes.CDLL(name) if name else None
-    return library if library is not None and hasattr(library, "malloc_trim") else None
-
-
-_libc = _load_glibc()
+    worker's resident size creeps up window after window (bench/: one hour peaked at 1.33 GB, with this 1.17 GB)."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def _transcribe_window(model, audio: np.ndarray, language: str | None, options: EngineOptions):
