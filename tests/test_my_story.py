@@ -166,7 +166,9 @@ def test_withdrawal_needs_the_csrf_token(client):
     key = submit(client)
     strict = type(client)(enforce_csrf_checks=True)
 
-    assert strict.post(f"/my-story/{key}/withdraw/").status_code == 403
+    refused = strict.post(f"/my-story/{key}/withdraw/")
+    assert refused.status_code == 403
+    assert "Please send that again" in refused.content.decode() and key not in refused.content.decode()
     assert Contribution.objects.count() == 1
 
 

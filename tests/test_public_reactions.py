@@ -80,6 +80,7 @@ def test_reading_a_story_sets_no_cookie_and_the_form_needs_no_token(story):
 def test_a_post_from_another_site_is_refused_and_not_counted(story, headers):
     forged = say_so(Client(enforce_csrf_checks=True), story, headers)
     assert forged.status_code == 403
+    assert "Please send that again" in forged.content.decode()  # the site's kind page, not Django's bare one
     assert ExperiencedTooCount.for_story(story.pk) == 0
 
 
