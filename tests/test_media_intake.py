@@ -15,7 +15,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import JsonResponse
 from django.test import Client, override_settings
-from django.urls import path
+from django.urls import include, path
 from PIL import Image
 
 from stories.media_intake import MediaRejected, probe, store_upload
@@ -39,7 +39,8 @@ def upload_view(request):
     return JsonResponse({"media": media.pk if media else None, "kept": kept})
 
 
-urlpatterns = [path("upload/", upload_view)]
+# The site's own URLs too: its pages (a refused form's, for one) link to them.
+urlpatterns = [path("upload/", upload_view), path("", include("voicebox.urls"))]
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 
