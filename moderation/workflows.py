@@ -1,10 +1,15 @@
 """The moderation workflow: how a story moves from review to published, declined or paused, and back.
 
 The Wagtail tasks (`moderation.models.tasks`) ask this module which actions a user may take and hand the actions
-here. Contributor answers (accepting edits, replying, appealing) drive the same workflow. Every step records a
-content-free audit event and, where the contributor should know, sends them a notification.
+here; `ACTIONS` is their one registry (label, form, step). Contributor answers (accepting edits, replying,
+appealing) drive the same workflow. Every step records a content-free audit event and, where the contributor should
+know, sends them a notification.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +29,15 @@ from .models import (
     SafeguardingConcern,
     StoryStatus,
 )
-from .models.tasks import ConsentCheckTask, ModerationTask, ModerationTaskState, Stage
+from .models.tasks import (
+    ConsentCheckTask,
+    DeclineForm,
+    ModerationTask,
+    ModerationTaskState,
+    NoteForm,
+    PauseForm,
+    Stage,
+)
 from .state import (
     contribution_for,
     current_task_state,
@@ -186,7 +199,7 @@ def perform_action(task_state: ModerationTaskState, user, action: str, **data) -
         raise PermissionDenied
     contribution = contribution_for(task_state.workflow_state.content_object)
     with transaction.atomic():
-        ACTIONS[action](task_state, contribution, user, **data)
+        ACTIONS[action].perform(task_state, contribution, user, **data)
 
 
 def _set_stage(task_state: ModerationTaskState, stage: str) -> None:
@@ -330,15 +343,27 @@ def _uphold_decline(task_state, contribution, user, note):
     notifications.notify(contribution, "appeal_outcome", appeal=appeal)
 
 
-ACTIONS = {
-    "publish": _publish,
-    "propose_edits": _propose_edits,
-    "propose_decline": _propose_decline,
-    "confirm_decline": _confirm_decline,
-    "overturn_decline": _overturn_decline,
-    "pause": _pause,
-    "resume": _resume,
-    "uphold_decline": _uphold_decline,
+@dataclass(frozen=True)
+class WorkflowAction:
+    """One thing a moderator can do to a story under review: the button's label, the form it asks for (None: a
+    plain button) and the step itself. The Wagtail task offers these; `available_actions` says who may take which."""
+
+    label: str
+    perform: Callable[..., None]
+    form: type[forms.Form] | None = None
+
+
+ACTIONS: dict[str, WorkflowAction] = {
+    "publish": WorkflowAction("Publish", _publish),
+    "propose_edits": WorkflowAction("Send the proposed edits to the contributor", _propose_edits),
+    "propose_decline": WorkflowAction(
+        "Propose a decline (a second moderator must confirm)", _propose_decline, DeclineForm
+    ),
+    "pause": WorkflowAction("Pause for safeguarding", _pause, PauseForm),
+    "confirm_decline": WorkflowAction("Confirm the decline", _confirm_decline, NoteForm),
+    "overturn_decline": WorkflowAction("Don't decline: back to review", _overturn_decline, NoteForm),
+    "resume": WorkflowAction("Safeguarding handled: back to moderation", _resume, NoteForm),
+    "uphold_decline": WorkflowAction("Keep the decline", _uphold_decline, NoteForm),
 }
 
 

@@ -1,8 +1,9 @@
 """Voicebox's own Wagtail workflow tasks: a consent check, then moderation under the charter.
 
-Moderators use Wagtail's dashboard, task queue, locking and history; these classes decide which actions each user
-may take at each stage. The actions themselves live in `moderation.workflows`, which is imported inside the methods:
-it needs these models, so it cannot be imported while they are being defined.
+Moderators use Wagtail's dashboard, task queue, locking and history; these classes ask `moderation.workflows`
+which actions each user may take at each stage, and take them from its one registry (`ACTIONS`: label, form,
+step). That module is imported inside the methods: it needs these models, so it cannot be imported while they are
+being defined.
 """
 
 from django import forms
@@ -98,18 +99,6 @@ class ModerationTask(ReviewerAccess, Task):
 
     task_state_class = ModerationTaskState
 
-    # action name -> (label, the form it needs or None)
-    ACTIONS = {
-        "publish": ("Publish", None),
-        "propose_edits": ("Send the proposed edits to the contributor", None),
-        "propose_decline": ("Propose a decline (a second moderator must confirm)", DeclineForm),
-        "pause": ("Pause for safeguarding", PauseForm),
-        "confirm_decline": ("Confirm the decline", NoteForm),
-        "overturn_decline": ("Don't decline: back to review", NoteForm),
-        "resume": ("Safeguarding handled: back to moderation", NoteForm),
-        "uphold_decline": ("Keep the decline", NoteForm),
-    }
-
     def start(self, workflow_state, user=None):
         from ..workflows import stage_for_new_review
 
@@ -125,18 +114,19 @@ class ModerationTask(ReviewerAccess, Task):
         return task_state
 
     def get_actions(self, obj, user):
-        from ..workflows import available_actions
+        from ..workflows import ACTIONS, available_actions
 
         task_state = obj.current_workflow_task_state
         if task_state is None or not roles.can_review(user):
             return []
         return [
-            (name, self.ACTIONS[name][0], self.ACTIONS[name][1] is not None)
-            for name in available_actions(task_state, user)
+            (name, ACTIONS[name].label, ACTIONS[name].form is not None) for name in available_actions(task_state, user)
         ]
 
     def get_form_for_action(self, action):
-        return self.ACTIONS.get(action, (None, None))[1]
+        from ..workflows import ACTIONS
+
+        return ACTIONS[action].form if action in ACTIONS else None
 
     def on_action(self, task_state, user, action_name, **kwargs):
         from ..workflows import perform_action
