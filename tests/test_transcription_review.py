@@ -65,7 +65,16 @@ def test_a_corrected_line_keeps_its_timing_and_the_story_goes_to_moderation(clie
     assert transcript.segments == SEGMENTS  # Whisper's version is kept as it was
     assert transcript.confirmed_segments == [
         SEGMENTS[0],
-        {"start": 2.5, "end": 5.25, "text": "The nurse there was kind.", "words": []},
+        # The corrected line's words are aligned to the words Whisper heard: "The" keeps its time.
+        {
+            "start": 2.5,
+            "end": 5.25,
+            "text": "The nurse there was kind.",
+            "words": [
+                {"start": 2.5, "end": 2.9, "word": " The", "probability": 0.9},
+                *[{"start": 2.9, "end": 5.25, "word": f" {w}"} for w in ("nurse", "there", "was", "kind.")],
+            ],
+        },
     ]
     assert transcript.current_segments == transcript.confirmed_segments
     assert transcript.text == "I kept going to the clinic. The nurse there was kind."

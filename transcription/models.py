@@ -4,6 +4,8 @@ reaches `StoryPage.transcript` only when the story is published, in the version 
 from django.db import models
 from django.utils import timezone
 
+from .corrections import realign_words
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "Waiting to be transcribed"
@@ -71,7 +73,8 @@ class Transcript(models.Model):
     segments = models.JSONField(default=list)
     model_name = models.CharField(max_length=80)
     created_at = models.DateTimeField(auto_now_add=True)
-    # The contributor's version: the same segments and timings, with the text of any line they corrected.
+    # The contributor's version: the same segments and timings, with the text of any line they corrected (its words
+    # aligned to the words Whisper heard, so they keep their times).
     confirmed_segments = models.JSONField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # Plain text of the current version (confirmed if there is one), for search.
@@ -93,7 +96,8 @@ class Transcript(models.Model):
         return self.confirmed_segments if self.confirmed_segments is not None else self.segments
 
     def confirm(self, corrected_texts: dict[int, str] | None = None) -> None:
-        """Record the contributor's version: line texts replaced where they corrected them, timings kept."""
+        """Record the contributor's version: line texts replaced where they corrected them, line and word timings
+        kept (see transcription.corrections)."""
         corrected_texts = corrected_texts or {}
         confirmed = []
         for index, segment in enumerate(self.segments):
@@ -101,8 +105,8 @@ class Transcript(models.Model):
             if text == segment["text"]:
                 confirmed.append(segment)
             else:
-                # Word timings belong to the words Whisper heard; a corrected line keeps only its own timing.
-                confirmed.append({"start": segment["start"], "end": segment["end"], "text": text, "words": []})
+                words = realign_words(segment, text)
+                confirmed.append({"start": segment["start"], "end": segment["end"], "text": text, "words": words})
         self.confirmed_segments = confirmed
         self.confirmed_at = timezone.now()
         self.text = segments_text(confirmed)
