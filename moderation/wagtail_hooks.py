@@ -5,6 +5,8 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from stories.media_delivery import MAY_REVIEW_STORY_HOOK
+
 from . import roles
 from .models import ConsentText
 from .views import review, safeguarding, two_factor
@@ -95,3 +97,13 @@ def story_review_button(page, user, view_name, next_url=None):
             icon_name="tasks",
             priority=5,
         )
+
+
+@hooks.register(MAY_REVIEW_STORY_HOOK)
+def story_workflow_reviewer(user, story) -> bool:
+    """Who may hear a story's private original: whoever a task of the story's workflow lets open it for review
+    (`ReviewerAccess`), the same people the review screen lets in."""
+    workflow = story.get_workflow()
+    return workflow is not None and any(
+        task.specific.user_can_access_editor(story, user) for task in workflow.tasks.filter(active=True)
+    )

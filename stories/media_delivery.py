@@ -1,4 +1,4 @@
-"""Serving story media: the published copy to the public, the private original to staff, with HTTP Range support.
+"""Serving story media: the published copy to the public, the private original to its reviewers, with HTTP Range.
 
 The public URL names a story page, not a file: a reader gets bytes only while that page is live, public and shows
 its media, and only ever those of the published copy (metadata-free, redactions applied). Everything else is a 404
@@ -14,6 +14,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.http import quote_etag
+from wagtail import hooks
 
 from .media_intake import CONTENT_TYPES
 from .media_publishing import PUBLISHED_CONTENT_TYPES
@@ -30,6 +31,10 @@ MEDIA_CSP = "default-src 'none'; sandbox"
 ALLOWED_ORIGINAL_TYPES = {pair[0] for pairs in CONTENT_TYPES.values() for pair in pairs if pair}
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+# Who may review a story is governance's question, not the core's: an app answers it by registering a Wagtail hook
+# `may_review_story(user, story: StoryPage) -> bool`. With no hook saying yes, nobody may hear a private original.
+MAY_REVIEW_STORY_HOOK = "may_review_story"
 
 
 class RangeNotSatisfiable(Exception):
@@ -73,17 +78,29 @@ def published_media(page_id: int, filename: str) -> MediaFile:
     return MediaFile(media.published_file, content_type, filename)
 
 
-def original_media(media_id: int) -> MediaFile:
-    """A story's private original, for staff reviewing it (the caller checks who is asking)."""
+def original_media(media_id: int, user) -> MediaFile:
+    """A story's private original, for someone who may review that story; Http404 for anyone else.
+
+    A recording that belongs to no story (one held while its contributor fills in the share form) is no one's to
+    hear. The answer is 404 either way, so nothing tells whether a media id exists.
+    """
+    if not is_verified_admin(user):
+        raise Http404
     media = StoryMedia.objects.filter(pk=media_id).first()
     if media is None or not media.file:
+        raise Http404
+    if not any(may_review_story(user, story) for story in StoryPage.objects.filter(media=media)):
         raise Http404
     # The type was found by probing the content; anything unexpected is sent as bytes, never as something to render.
     content_type = media.content_type if media.content_type in ALLOWED_ORIGINAL_TYPES else "application/octet-stream"
     return MediaFile(media.file, content_type, f"voicebox-original-{media.pk}{PurePosixPath(media.file.name).suffix}")
 
 
-def is_staff_reviewer(user) -> bool:
+def may_review_story(user, story: StoryPage) -> bool:
+    return any(answer(user, story) for answer in hooks.get_hooks(MAY_REVIEW_STORY_HOOK))
+
+
+def is_verified_admin(user) -> bool:
     """Someone the admin itself would let in: signed in with admin access and the second factor given this session
     (django-otp's middleware adds `is_verified`), so this view is no way round the admin's two-step sign-in."""
     is_verified = getattr(user, "is_verified", None)

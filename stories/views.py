@@ -1,5 +1,5 @@
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -110,7 +110,7 @@ def experienced_too(request, story_id):
     return response
 
 
-# --- Story media: the published copy for everyone, the private original for staff --------------------------------
+# --- Story media: the published copy for everyone, the private original for the story's reviewers -----------------
 
 
 @require_safe
@@ -123,9 +123,7 @@ def published_media(request, page_id: int, filename: str):
 
 @require_safe
 def staff_media(request, media_id: int):
-    """The private original, for the moderation review screen and wagtailmedia's admin; 404 for anyone else."""
-    if not media_delivery.is_staff_reviewer(request.user):
-        raise Http404
+    """The private original, for the review screen and wagtailmedia's admin; 404 for anyone who may not review it."""
     return media_delivery.serve_media(
-        request, media_delivery.original_media(media_id), cache_control=media_delivery.STAFF_CACHE_CONTROL
+        request, media_delivery.original_media(media_id, request.user), cache_control=media_delivery.STAFF_CACHE_CONTROL
     )

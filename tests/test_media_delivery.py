@@ -12,7 +12,7 @@ from urllib.request import urlopen
 
 import boto3
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -21,6 +21,7 @@ from moto.server import ThreadedMotoServer
 from storages.backends.s3 import S3Storage
 from wagtail.models import Page, PageViewRestriction
 
+from moderation.submission import hold_upload
 from stories.media_delivery import published_media_url
 from stories.media_intake import store_upload
 from stories.media_publishing import make_published_copy
@@ -209,7 +210,7 @@ def test_missing_published_file_is_404_not_an_error(published_story):
     assert Client().get(published_media_url(published_story)).status_code == 404
 
 
-# --- Staff view of the private original ---------------------------------------------------------------------------
+# --- The private original, for the story's reviewers only ---------------------------------------------------------
 
 
 def moderator(username: str = "mo") -> User:
@@ -243,13 +244,49 @@ def test_staff_can_play_the_private_original(published_story):
     assert (ranged.status_code, body(ranged)) == (206, Path(media.file.path).read_bytes()[10:20])
 
 
-def test_original_of_a_draft_is_404_for_anyone_but_staff(tmp_path):
-    draft = make_story(stored_media(tmp_path, publish=False), live=False)
+def admin_user(username: str, *, group: str | None = None, is_staff: bool = False) -> User:
+    """An account with admin access but no moderation role: in `group`, or given admin access directly."""
+    user = User.objects.create_user(username, password="a long enough password", is_staff=is_staff)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    else:
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
+    return user
+
+
+@pytest.mark.parametrize("show_media", [True, False], ids=["media", "my-words-not-my-voice"])
+def test_only_the_storys_reviewers_hear_its_private_original(tmp_path, show_media):
+    draft = make_story(stored_media(tmp_path, publish=False), live=False, show_media=show_media)
     url = draft.media.url
-    assert Client().get(url).status_code == 404
-    assert signed_in(User.objects.create_user("reader", password="a long enough password")).get(url).status_code == 404
-    assert signed_in(moderator("password-only"), second_factor=False).get(url).status_code == 404
+    peer = User.objects.create_user("peer", password="a long enough password")
+    peer.groups.add(Group.objects.get(name="Peer moderators"))
+
     assert signed_in(moderator()).get(url).status_code == 200
+    assert signed_in(peer).get(url).status_code == 200
+    assert (
+        signed_in(User.objects.create_superuser("admin", password="a long enough password")).get(url).status_code == 200
+    )
+    refused = {
+        "anonymous": Client(),
+        "reader": signed_in(User.objects.create_user("reader", password="a long enough password")),
+        "moderator without the second factor": signed_in(moderator("password-only"), second_factor=False),
+        "researcher": signed_in(admin_user("researcher", group="Researchers")),
+        "Wagtail editor": signed_in(admin_user("editor", group="Editors")),
+        "staff without a role": signed_in(admin_user("staff", is_staff=True)),
+    }
+    for who, client in refused.items():
+        assert client.get(url).status_code == 404, who
+
+
+def test_a_recording_held_for_an_unsent_form_is_no_ones_to_hear(tmp_path):
+    tone = media_factory.sine_tone(tmp_path / "held.ogg", seconds=2)
+    held = hold_upload(SimpleUploadedFile("held.ogg", tone.read_bytes()), title="Held")
+    superuser = signed_in(User.objects.create_superuser("admin", password="a long enough password"))
+    assert signed_in(moderator()).get(held.url).status_code == 404
+    assert superuser.get(held.url).status_code == 404
+    assert superuser.get(f"/story-media/review/{held.pk + 1000}/").status_code == 404
 
 
 def test_wagtailmedia_admin_links_to_the_staff_view(tmp_path):
@@ -272,6 +309,8 @@ def test_wagtailmedia_admin_links_to_the_staff_view(tmp_path):
     assert saved.status_code == 302, saved.content.decode()[:2000]
     media.refresh_from_db()
     assert media.title == "Renamed by a moderator"
+    assert admin.get(media.url).status_code == 404  # a recording on no story is no one's to hear
+    make_story(media, live=False)
     assert admin.get(media.url).status_code == 200
 
 
