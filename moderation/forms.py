@@ -10,9 +10,9 @@ from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 
+from base import abuse
 from stories.models import ContentNote, Theme
 
-from . import abuse
 from .models import ConsentRecord, ConsentText
 
 WRITE, UPLOAD, RECORD = "write", "upload", "record"

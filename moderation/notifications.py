@@ -15,8 +15,10 @@ from django.urls import reverse
 from wagtail.admin.mail import EmailNotificationMixin, Notifier
 from wagtail.models import TaskState
 
+from base.models import CrisisSignposting
+
 from . import roles
-from .models import Contribution, CrisisSignposting, ModerationTaskState
+from .models import Contribution, ModerationTaskState
 from .models.tasks import Stage
 from .state import contribution_for, involved_in_decline, open_appeal, pending_decline
 

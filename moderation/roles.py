@@ -23,7 +23,7 @@ GROUP_PERMISSIONS = {
         "wagtailadmin.access_admin",
         REVIEW_PERMISSION,
         SAFEGUARDING_PERMISSION,
-        "moderation.change_crisissignposting",
+        "base.change_crisissignposting",
         "moderation.view_consenttext",
         "moderation.add_consenttext",
         "moderation.change_consenttext",

@@ -9,7 +9,7 @@ from stories.media_delivery import MAY_REVIEW_STORY_HOOK
 
 from . import roles
 from .models import ConsentText
-from .views import review, safeguarding, two_factor
+from .views import review, safeguarding
 
 
 # --- Consent texts (share flow) --------------------------------------------------------------------------------
@@ -29,7 +29,7 @@ class ConsentTextViewSet(SnippetViewSet):
 register_snippet(ConsentTextViewSet)
 
 
-# --- Moderation (workflow review screens, safeguarding queue, audit log, two-step sign-in) ---------------------
+# --- Moderation (workflow review screens, safeguarding queue, audit log) ---------------------
 moderation_admin_urls = [
     path("", review.queue, name="queue"),
     path("safeguarding/", safeguarding.safeguarding_queue, name="safeguarding"),
@@ -42,12 +42,8 @@ moderation_admin_urls = [
         name="remove_redaction",
     ),
     path("story/<int:contribution_id>/critical/", review.flag_critical, name="flag_critical"),
+    path("story/<int:contribution_id>/publication/retry/", review.retry_publication, name="retry_publication"),
     path("story/<int:contribution_id>/audit/", review.audit_log, name="audit_log"),
-]
-
-two_factor_urls = [
-    path("setup/", two_factor.setup, name="setup"),
-    path("verify/", two_factor.verify, name="verify"),
 ]
 
 
@@ -55,7 +51,6 @@ two_factor_urls = [
 def register_moderation_urls():
     return [
         path("moderation/", include((moderation_admin_urls, "moderation_admin"))),
-        path("two-step/", include((two_factor_urls, "moderation_two_factor"))),
     ]
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from moderation import abuse
+from base import abuse
 from moderation.models import ConsentRecord, ConsentText, Contribution
 from moderation.submission import AlreadySubmitted, Submission, submit_story
 from stories.models import StoryPage

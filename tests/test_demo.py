@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.utils.html import escape
 from wagtail.models import Page, Site
 
-from moderation.demo import AUDIO_STORY, CONTENT_NOTES, DEMO_STORIES, THEMES
+from demo.content import AUDIO_STORY, CONTENT_NOTES, DEMO_STORIES, THEMES
 from moderation.models import ConsentText
 from stories.media_delivery import published_media_url
 from stories.models import ContentNote, HomePage, StoryIndexPage, StoryMedia, StoryPage, Theme

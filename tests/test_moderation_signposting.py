@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Site
 
-from moderation.models import CrisisSignposting
+from base.models import CrisisSignposting
 from tests.public_site import build_site, publish_story
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.db.models.functions import Cast
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageLogEntry, Revision
 
+from base.log_filters import RedactStoryKeys
 from moderation.erasure import erase_story
-from moderation.log_filters import RedactStoryKeys
 from moderation.models import AuditEvent, ConsentRecord, Contribution, StoryStatus, WithdrawnStoryKey
 from stories.media_publishing import make_published_copy
 from stories.models import StoryMedia, StoryPage

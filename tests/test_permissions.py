@@ -99,7 +99,7 @@ def test_the_safeguarding_route_is_for_staff_moderators_only():
 def test_crisis_signposting_and_consent_texts_are_edited_by_staff_moderators_only():
     peer = sign_in(peer_moderator())
     lead = sign_in(moderator())
-    settings_url = "/admin/settings/moderation/crisissignposting/"
+    settings_url = "/admin/settings/base/crisissignposting/"
     assert peer.get(settings_url, **XHR).status_code == 403
     assert lead.get(settings_url, follow=True).status_code == 200
     assert peer.get("/admin/snippets/moderation/consenttext/", **XHR).status_code == 403

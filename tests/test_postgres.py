@@ -13,7 +13,7 @@ from django_tasks import task_backends
 from rq import SimpleWorker
 from wagtail.search.backends import get_search_backend
 
-from moderation.demo import ensure_consent_text, ensure_home_page, ensure_story_index
+from demo.content import ensure_consent_text, ensure_home_page, ensure_story_index
 from moderation.models import ConsentRecord, Contribution
 from moderation.publication import publish_story
 from moderation.submission import AlreadySubmitted, Submission, submit_story

@@ -2,7 +2,6 @@ from .audit import AuditEvent
 from .consent import ConsentRecord, ConsentText
 from .contributions import STATUS_EXPLANATIONS, Contribution, HeldUpload, StoryStatus, WithdrawnStoryKey
 from .decisions import Appeal, CriticalOfServicesFlag, Decision, EditProposal, Redaction, SafeguardingConcern
-from .signposting import CrisisSignposting
 from .tasks import ConsentCheckTask, ModerationTask, ModerationTaskState
 
 __all__ = [
@@ -14,7 +13,6 @@ __all__ = [
     "ConsentText",
     "Contribution",
     "CriticalOfServicesFlag",
-    "CrisisSignposting",
     "Decision",
     "EditProposal",
     "HeldUpload",

@@ -4,7 +4,8 @@ from django.http import Http404
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
-from ..abuse import KEY_GUESS_RATE, ratelimit_key
+from base.abuse import KEY_GUESS_RATE, ratelimit_key
+
 from ..models import Contribution
 
 

@@ -13,10 +13,10 @@ from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
+from base import abuse
 from stories.media_delivery import STAFF_CACHE_CONTROL, original_media, serve_media
 from stories.models import StoryMedia
 
-from .. import abuse
 from ..erasure import erase_story
 from ..models import STATUS_EXPLANATIONS, Contribution, StoryStatus, WithdrawnStoryKey
 

@@ -24,10 +24,10 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
+from base import abuse
 from stories.media_intake import MediaRejected
 from stories.upload_handlers import capped_uploads, uploaded_media
 
-from .. import abuse
 from ..forms import METHOD_CHOICES, RECORD, WRITE, CheckForm, ChoicesForm, HowForm, ShareStepForm, StoryForm
 from ..models import ConsentRecord, ConsentText, Contribution
 from ..submission import (

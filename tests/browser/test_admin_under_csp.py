@@ -5,7 +5,7 @@ sign-in, the page explorer, the page editor and its live preview."""
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from moderation.demo import load_demo
+from demo.content import load_demo
 from stories.models import StoryIndexPage, StoryPage
 from tests.moderators import PASSWORD, fresh_code, make_user
 

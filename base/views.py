@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
-from ..two_factor import next_url, pending_device, qr_code_svg, secret_for_typing, to_admin
+from .two_factor import next_url, pending_device, qr_code_svg, secret_for_typing, to_admin
 
 
 class TokenForm(forms.Form):
@@ -33,7 +33,7 @@ def setup(request):
         form.add_error("token", "That code did not match. Check the time on your phone and try the newest code.")
     return render(
         request,
-        "moderation/admin/two_factor_setup.html",
+        "base/two_factor_setup.html",
         {
             "form": form,
             "next": next_url(request, ""),
@@ -53,4 +53,4 @@ def verify(request):
             otp_login(request, device)
             return to_admin(request)
         form.add_error("token", "That code did not match. Try the newest code from your authenticator app.")
-    return render(request, "moderation/admin/two_factor_verify.html", {"form": form, "next": next_url(request, "")})
+    return render(request, "base/two_factor_verify.html", {"form": form, "next": next_url(request, "")})

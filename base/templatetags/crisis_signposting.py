@@ -2,7 +2,7 @@
 
 The include reads only what `crisis_signposting` returns (heading, introduction, services with name, how, number,
 message, detail). The words come from the crisis signposting site setting, edited in the admin (UK services by
-default: see moderation.models.signposting).
+default: see base.models).
 """
 
 from django import template

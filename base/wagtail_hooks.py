@@ -1,0 +1,16 @@
+"""The admin's two-step sign-in pages, mounted under /admin/two-step/."""
+
+from django.urls import include, path
+from wagtail import hooks
+
+from . import views
+
+two_factor_urls = [
+    path("setup/", views.setup, name="setup"),
+    path("verify/", views.verify, name="verify"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_two_factor_urls():
+    return [path("two-step/", include((two_factor_urls, "two_factor")))]
