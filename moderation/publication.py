@@ -16,7 +16,7 @@ from stories.models import StoryPage
 
 from . import notifications, redaction, roles
 from .models import ConsentRecord, Contribution, EditProposal, Redaction, StoryStatus
-from .state import latest_consent, story_paragraphs, story_transcript
+from .state import latest_consent
 from .workflows import Action, record
 
 
@@ -42,8 +42,7 @@ def publish_story(contribution: Contribution, user=None) -> StoryPage:
     page = contribution.story.specific.get_latest_revision_as_object()
     redactions = accepted_redactions(contribution)
 
-    page.body = [("paragraph", text) for text in redaction.redact_paragraphs(story_paragraphs(page), redactions)]
-    page.transcript = redaction.redact_transcript(story_transcript(page), redactions)
+    redaction.apply_redactions(page, redactions)
     if consent.identity == ConsentRecord.Identity.ANONYMOUS:
         page.display_name = ""
     page.show_media = bool(page.media_id) and consent.media_use == ConsentRecord.MediaUse.PUBLISH_MEDIA

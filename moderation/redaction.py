@@ -1,14 +1,19 @@
-"""Redaction: replace spans of a story's text or transcript with labelled placeholders, and find the time ranges
-of the redacted words so the published media can be silenced there.
+"""Redaction: replace spans of a story's texts (title, display name, summary, paragraphs, transcript lines) with
+labelled placeholders, and find the time ranges of the redacted words so the published media can be silenced there.
+
+A moderator selects words on the review screen, which sends exactly where they are: which text, and the character
+range inside it. The server checks the range still holds those words; nothing is looked up by counting occurrences.
 
 Transcript segments are dicts as transcription stores them: {"start", "end", "text", "words": [{"start", "end",
-"word", ...}]}. Word texts carry their own leading spaces, as Whisper writes them.
+"word", ...}]}. Word texts carry their own leading spaces, as Whisper writes them; lines the contributor corrected
+keep word timings aligned to what Whisper heard (transcription.corrections).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from stories.media_publishing import make_published_copy
+from stories.models import StoryPage
 
 from .models import EditProposal, Redaction
 from .state import draft_proposal, story_paragraphs, story_transcript
@@ -18,8 +23,16 @@ from .state import draft_proposal, story_paragraphs, story_transcript
 SILENCE_MARGIN_SECONDS = 0.08
 
 
+# The texts of a story page that hold one text each, by redaction target: the page field they live in.
+SINGLE_TEXTS = {
+    Redaction.Target.TITLE: "title",
+    Redaction.Target.DISPLAY_NAME: "display_name",
+    Redaction.Target.SUMMARY: "search_description",
+}
+
+
 class PassageNotFound(ValueError):
-    """The quoted passage does not occur (that many times) in the paragraph or segment."""
+    """The words are not where the moderator said, or could be in more than one place."""
 
 
 @dataclass(frozen=True)
@@ -29,15 +42,42 @@ class Span:
     placeholder: str
 
 
-def find_passage(text: str, passage: str, occurrence: int = 1) -> tuple[int, int]:
-    """The character span of the n-th occurrence (from 1) of `passage` in `text`."""
+def redactable_texts(page: StoryPage) -> dict[str, list[str]]:
+    """Every text of a story a moderator may redact, by target, as the review screen shows it (pass the latest
+    revision's object). A display name and a summary are offered only when the story has its own."""
+    texts = {target: [value] for target, field in SINGLE_TEXTS.items() if (value := getattr(page, field))}
+    texts[Redaction.Target.BODY] = story_paragraphs(page)
+    texts[Redaction.Target.TRANSCRIPT] = [segment["text"] for segment in story_transcript(page)]
+    return texts
+
+
+def place_label(target: str, index: int) -> str:
+    """Where a text is, in words for moderators and contributors."""
+    if target == Redaction.Target.BODY:
+        return f"Paragraph {index + 1}"
+    if target == Redaction.Target.TRANSCRIPT:
+        return f"Transcript, line {index + 1}"
+    return Redaction.Target(target).label
+
+
+def locate_passage(text: str, passage: str, start: int | None = None, end: int | None = None) -> tuple[int, int]:
+    """The character span of `passage` in `text`: at `start`-`end` when the screen sent where it was selected (it must
+    still hold exactly those words), else its only occurrence (typed by hand, without the selection script)."""
     if not passage:
         raise PassageNotFound("Nothing was selected.")
-    position = -1
-    for _ in range(occurrence):
-        position = text.find(passage, position + 1)
-        if position < 0:
-            raise PassageNotFound("Those words are not in this part of the story.")
+    if start is not None and end is not None:
+        if not 0 <= start < end <= len(text) or text[start:end] != passage:
+            raise PassageNotFound("The story has changed since those words were selected: select them again.")
+        return start, end
+    found = text.count(passage)
+    if found == 0:
+        raise PassageNotFound("Those words are not in this part of the story.")
+    if found > 1:
+        raise PassageNotFound(
+            f"Those words appear {found} times in this part of the story: select the ones to remove in the story "
+            "above, so exactly those are removed."
+        )
+    position = text.index(passage)
     return position, position + len(passage)
 
 
@@ -143,6 +183,25 @@ def redact_transcript(segments: list[dict], redactions) -> list[dict]:
     return [redact_segment(segment, spans[i]) if i in spans else segment for i, segment in enumerate(segments)]
 
 
+def apply_redactions(page: StoryPage, redactions) -> None:
+    """Put the accepted redactions into the page about to be published (the latest revision's object): story text,
+    transcript, title, display name and summary. Search, feeds and the API read the published page, so they follow."""
+    page.body = [("paragraph", text) for text in redact_paragraphs(story_paragraphs(page), redactions)]
+    page.transcript = redact_transcript(story_transcript(page), redactions)
+    for target, field in SINGLE_TEXTS.items():
+        spans = _spans_by_index(redactions, target).get(0)
+        if not spans:
+            continue
+        redacted = redact_text(getattr(page, field), spans)
+        # A placeholder can be longer than the words it replaces; the end of a long name gives way, never a save.
+        max_length = StoryPage._meta.get_field(field).max_length
+        setattr(page, field, redacted[:max_length] if max_length else redacted)
+        if field == "title":
+            # The address was made from the title and may hold the same words: Wagtail makes a free one from the
+            # redacted title when the page is saved with no slug.
+            page.slug = ""
+
+
 def silence_ranges(redactions) -> list[tuple[float, float]]:
     """The time ranges to silence in the published media: every redacted transcript span with word timings."""
     spoken = [r for r in redactions if r.target == Redaction.Target.TRANSCRIPT and r.start_time is not None]
@@ -158,27 +217,33 @@ def make_redacted_media_copy(media, redactions) -> None:
 
 
 def add_draft_redaction(
-    contribution, user, *, target: str, index: int, passage: str, occurrence: int, code: str, label: str, note: str
+    contribution,
+    user,
+    *,
+    target: str,
+    index: int,
+    passage: str,
+    start: int | None = None,
+    end: int | None = None,
+    code: str,
+    label: str,
+    note: str,
 ):
-    """Add a redaction to the moderator's draft proposal for this story. Raises PassageNotFound (with a message for
-    the moderator) when the words are not where they said, or overlap a redaction already drafted."""
+    """Add a redaction to the moderator's draft proposal for this story: `passage` at characters `start`-`end` of
+    the text (see locate_passage). Raises PassageNotFound (with a message for the moderator) when the words are not
+    there, or overlap a redaction already drafted."""
     page = contribution.story.specific.get_latest_revision_as_object()
-    if target == Redaction.Target.BODY:
-        texts = story_paragraphs(page)
-        segment = None
-    else:
-        segments = story_transcript(page)
-        texts = [segment["text"] for segment in segments]
+    texts = redactable_texts(page).get(target, [])
     if not 0 <= index < len(texts):
-        raise PassageNotFound("That paragraph or line does not exist.")
-    start, end = find_passage(texts[index], passage, occurrence)
+        raise PassageNotFound("That part of the story does not exist.")
+    start, end = locate_passage(texts[index], passage, start, end)
     proposal = draft_proposal(contribution)
     if proposal and proposal.redactions.filter(target=target, index=index, start__lt=end, end__gt=start).exists():
         raise PassageNotFound("Those words overlap a change you have already drafted.")
     start_time = end_time = None
     if target == Redaction.Target.TRANSCRIPT:
-        segment = segments[index]
-        # Without word timings (a line the contributor corrected) the whole line is silenced: never too little.
+        segment = story_transcript(page)[index]
+        # A line without word timings (a transcript that came without them) is silenced whole: never too little.
         start_time, end_time = time_range(segment, Span(start, end, "")) or (segment["start"], segment["end"])
     proposal = proposal or EditProposal.objects.create(contribution=contribution, proposed_by=user)
     return Redaction.objects.create(

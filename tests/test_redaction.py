@@ -14,6 +14,7 @@ from stories.models import StoryPage
 from tests import media_factory, sharing
 from tests.factories import site_tree
 from tests.moderators import action_url, moderator, sign_in
+from transcription.corrections import realign_words
 from transcription.models import Transcript
 
 
@@ -49,21 +50,32 @@ SEGMENTS = [
 
 def test_text_spans_become_labelled_placeholders():
     text = "I saw Dr Patel at St Mary's on 3 May."
-    spans = [Span(*redaction.find_passage(text, "Dr Patel"), "[name removed]")]
-    spans.append(Span(*redaction.find_passage(text, "St Mary's"), "[place removed]"))
+    spans = [Span(*redaction.locate_passage(text, "Dr Patel"), "[name removed]")]
+    spans.append(Span(*redaction.locate_passage(text, "St Mary's"), "[place removed]"))
     assert redaction.redact_text(text, spans) == "I saw [name removed] at [place removed] on 3 May."
-
-
-def test_a_passage_must_be_found_where_the_moderator_said():
-    assert redaction.find_passage("Sam and Sam", "Sam", occurrence=2) == (8, 11)
-    with pytest.raises(redaction.PassageNotFound):
-        redaction.find_passage("Sam and Sam", "Sam", occurrence=3)
     with pytest.raises(ValueError):
         redaction.redact_text("abcdef", [Span(0, 3, "[x]"), Span(2, 4, "[y]")])
 
 
+def test_the_selected_range_is_the_one_redacted_and_nothing_is_counted():
+    text = "Sam rang, and Sam came to the West of town."
+    # The first of two occurrences, as selected: exactly that one.
+    assert redaction.locate_passage(text, "Sam", 0, 3) == (0, 3)
+    assert redaction.locate_passage(text, "Sam", 14, 17) == (14, 17)
+    # Words that appear once can be typed by hand (no selection script); words that appear twice cannot.
+    assert redaction.locate_passage(text, "the West") == (26, 34)
+    with pytest.raises(redaction.PassageNotFound, match="appear 2 times"):
+        redaction.locate_passage(text, "Sam")
+    with pytest.raises(redaction.PassageNotFound, match="not in this part"):
+        redaction.locate_passage(text, "Jane")
+    # A range that no longer holds the words (the text changed, or a tampered form) is refused, never guessed.
+    for start, end in [(1, 4), (30, 200), (5, 5)]:
+        with pytest.raises(redaction.PassageNotFound, match="select them again"):
+            redaction.locate_passage(text, "Sam", start, end)
+
+
 def test_a_transcript_span_maps_to_its_words_time_range():
-    name = Span(*redaction.find_passage(SEGMENTS[0]["text"], "Jane Doe"), "[name removed]")
+    name = Span(*redaction.locate_passage(SEGMENTS[0]["text"], "Jane Doe"), "[name removed]")
     start, end = redaction.time_range(SEGMENTS[0], name)
     assert start == pytest.approx(1.5 - redaction.SILENCE_MARGIN_SECONDS)
     assert end == pytest.approx(2.4 + redaction.SILENCE_MARGIN_SECONDS)
@@ -73,7 +85,18 @@ def test_a_transcript_span_maps_to_its_words_time_range():
     assert (redacted["words"][2]["start"], redacted["words"][2]["end"]) == (1.5, 2.4)
 
 
-def test_a_corrected_line_without_word_timings_is_silenced_whole():
+def test_words_in_a_corrected_line_keep_their_own_time_range():
+    # Whisper heard "Jane Dough"; the contributor corrected it. Redacting two words silences those two, not the line.
+    heard = {**SEGMENTS[0], "text": "My nurse Jane Dough was kind."}
+    heard["words"] = [{**w, "word": " Dough"} if w["word"] == " Doe" else w for w in SEGMENTS[0]["words"]]
+    text = "My nurse Jane Doe was kind."
+    corrected = {**heard, "text": text, "words": realign_words(heard, text)}
+    margin = redaction.SILENCE_MARGIN_SECONDS
+    span = Span(*redaction.locate_passage(text, "Jane Doe"), "")
+    assert redaction.time_range(corrected, span) == pytest.approx((1.5 - margin, 2.4 + margin))
+    span = Span(*redaction.locate_passage(text, "kind"), "")
+    assert redaction.time_range(corrected, span) == pytest.approx((2.9 - margin, 3.3 + margin))
+    # Only a line without any word timings is silenced whole.
     line = {"start": 3.5, "end": 5.5, "text": "The ward on Elm Street was loud.", "words": []}
     assert redaction.time_range(line, Span(12, 22, "[place removed]")) is None
 
@@ -109,7 +132,6 @@ def test_a_name_redacted_in_an_audio_story_is_silent_in_the_published_recording(
         {
             "where": "transcript:0",
             "passage": "Jane Doe",
-            "occurrence": 1,
             "code": "identifies_third_party",
             "label": "name",
         },

@@ -101,7 +101,6 @@ def test_the_report_matches_the_database(client):
         target="body",
         index=0,
         passage="ward",
-        occurrence=1,
         code="identifies_third_party",
         label="place",
         note="",

@@ -104,15 +104,19 @@ class EditProposal(models.Model):
 
 
 class Redaction(models.Model):
-    """One span of the story text or transcript replaced by a labelled placeholder such as "[name removed]"."""
+    """One span of a story's text, transcript, title, display name or summary replaced by a labelled placeholder
+    such as "[name removed]"."""
 
     class Target(models.TextChoices):
         BODY = "body", "Story text"
         TRANSCRIPT = "transcript", "Transcript"
+        TITLE = "title", "Title"
+        DISPLAY_NAME = "display_name", "Display name"
+        SUMMARY = "summary", "Summary"
 
     proposal = models.ForeignKey(EditProposal, on_delete=models.CASCADE, related_name="redactions")
     target = models.CharField(max_length=16, choices=Target.choices)
-    # Which paragraph (body) or segment (transcript), and the character span inside it.
+    # Which paragraph (body) or segment (transcript), 0 for the texts a story has one of, and the character span.
     index = models.PositiveIntegerField()
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()

@@ -36,11 +36,13 @@ def forbidden_as_403(view):
 
 
 class RedactionForm(forms.Form):
+    """The words to remove. Selecting them in the story fills in where they are and their exact character range
+    (`start`, `end`); without the selection script the moderator types words that appear once in that place."""
+
     where = forms.CharField(label="Where", widget=forms.Select)
     passage = forms.CharField(label="Words to remove, exactly as they appear", max_length=2000)
-    occurrence = forms.IntegerField(
-        label="Which occurrence", min_value=1, initial=1, help_text="If the words appear more than once there."
-    )
+    start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
     code = forms.ChoiceField(label="Reason (from the published policy)", choices=policy.choices(policy.ReasonKind.EDIT))
     label = forms.ChoiceField(label="Replace with", choices=policy.label_choices())
     note = forms.CharField(label="Note for the contributor", required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -52,7 +54,7 @@ class RedactionForm(forms.Form):
     def clean_where(self) -> tuple[str, int]:
         target, _, index = self.cleaned_data["where"].partition(":")
         if target not in Redaction.Target.values or not index.isdigit():
-            raise forms.ValidationError("Choose a paragraph or a transcript line.")
+            raise forms.ValidationError("Choose a part of the story.")
         return target, int(index)
 
 
@@ -61,9 +63,12 @@ def _require_reviewer(request) -> None:
         raise PermissionDenied
 
 
-def _places(paragraphs: list[str], segments: list[dict]) -> list[tuple[str, str]]:
-    return [(f"body:{i}", f"Paragraph {i + 1}") for i in range(len(paragraphs))] + [
-        (f"transcript:{i}", f"Transcript line {i + 1}") for i in range(len(segments))
+def _places(page) -> list[tuple[str, str]]:
+    """The redaction form's choice of where: every text of the story a moderator may redact."""
+    return [
+        (f"{target}:{index}", redaction.place_label(target, index))
+        for target, texts in redaction.redactable_texts(page).items()
+        for index in range(len(texts))
     ]
 
 
@@ -132,7 +137,7 @@ def _review_context(request, contribution: Contribution, **overrides) -> dict:
         "concern": concern if roles.can_handle_safeguarding(request.user) else None,
         "is_paused": isinstance(task_state, ModerationTaskState) and task_state.stage == Stage.PAUSED,
         "critical_of_services": hasattr(contribution, "critical_of_services"),
-        "redaction_form": RedactionForm(places=_places(paragraphs, segments)),
+        "redaction_form": RedactionForm(places=_places(page)),
         "media": page.media if page.media_id else None,
     }
     context.update(overrides)
@@ -188,8 +193,7 @@ def add_redaction(request, contribution_id: int):
     if not _may_draft_edits(contribution, request.user):
         raise PermissionDenied
     page = contribution.story.specific.get_latest_revision_as_object()
-    places = _places(story_paragraphs(page), story_transcript(page))
-    form = RedactionForm(request.POST, places=places)
+    form = RedactionForm(request.POST, places=_places(page))
     if form.is_valid():
         target, index = form.cleaned_data["where"]
         try:
@@ -199,7 +203,8 @@ def add_redaction(request, contribution_id: int):
                 target=target,
                 index=index,
                 passage=form.cleaned_data["passage"],
-                occurrence=form.cleaned_data["occurrence"],
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
                 code=form.cleaned_data["code"],
                 label=form.cleaned_data["label"],
                 note=form.cleaned_data["note"],
