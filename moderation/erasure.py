@@ -7,15 +7,12 @@ says what happened instead of "not found".
 Files are deleted once the database transaction commits, so a failed erasure never leaves a page without its media.
 """
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.urls import reverse
-from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision, WorkflowState
 from wagtail.search.models import IndexEntry
 
-from stories.media_delivery import published_media_url
+from stories.links import public_urls, purge
 from stories.models import StoryMedia, StoryPage
 from transcription.services import forget_story
 
@@ -36,7 +33,7 @@ def erase_story(contribution: Contribution) -> None:
             forget_story(page.pk)  # transcript, job, queued task payloads
             _erase_page(page.specific)
             erase_search_traces(page.pk)
-            transaction.on_commit(lambda: purge_frontend_cache(urls))
+            transaction.on_commit(lambda: purge(urls))
         WithdrawnStoryKey.objects.get_or_create(key_hash=contribution.key_hash)
         contribution.delete()  # consent records go with it (on_delete=CASCADE)
         AuditEvent.record(story_ref, "withdrawn", AuditEvent.Actor.CONTRIBUTOR)
@@ -87,28 +84,3 @@ def erase_search_traces(page_id: int) -> None:
     if connection.vendor == "sqlite" and SQLITE_FTS_TABLE in connection.introspection.table_names():
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {SQLITE_FTS_TABLE}({SQLITE_FTS_TABLE}) VALUES ('optimize')")  # noqa: S608
-
-
-def public_urls(page: StoryPage) -> list[str]:
-    """Every public address that showed the story or something made from it: taken before the page is deleted."""
-    if not page.live or not page.full_url:
-        return []
-    urls = [page.full_url, absolute(reverse("transcription:captions", args=[page.pk]))]
-    if media_url := published_media_url(page):
-        urls.append(absolute(media_url))
-    # Pages that list the story (index, home, feeds) are purged too, so it is not still listed from a cache.
-    for listing in (page.get_parent(), page.get_site().root_page if page.get_site() else None):
-        if listing is not None and listing.full_url:
-            urls.append(listing.full_url)
-    urls += [absolute(reverse(name)) for name in ("stories:feed", "stories:feed_atom", "stories:podcast")]
-    return urls
-
-
-def absolute(path: str) -> str:
-    return path if "://" in path else settings.WAGTAILADMIN_BASE_URL + path
-
-
-def purge_frontend_cache(urls: list[str]) -> None:
-    """Ask the CDN or caching proxy, when one is configured, to forget the story's public addresses."""
-    if urls and getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        purge_urls_from_cache(urls)

@@ -7,7 +7,7 @@ from stories.feeds import FEED_ITEMS, StoriesFeed
 from stories.listing import paginate, published_stories
 
 from .models import EmergingTheme
-from .templatetags.research_tags import public_emerging_themes
+from .public import public_emerging_themes
 
 
 def _public_theme(pk: int) -> EmergingTheme:

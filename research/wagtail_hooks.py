@@ -1,3 +1,4 @@
+from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -7,10 +8,13 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from base.sections import REPORT_SECTIONS, THEME_INDEX_SECTIONS
+
 from . import admin_views
 from .admin_views import CURATE_PERMISSION, EXPLORE_PERMISSION
 from .forms import EmergingThemeForm
 from .models import EmergingTheme
+from .public import emerging_themes_context, hidden_themes_context
 
 
 class NoAddOrDeletePolicy(ModelPermissionPolicy):
@@ -119,3 +123,13 @@ def unthemed_menu_item():
         order=355,
         permission=CURATE_PERMISSION,
     )
+
+
+@hooks.register(THEME_INDEX_SECTIONS)
+def emerging_themes_on_the_themes_page(request):
+    return render_to_string("research/includes/emerging_themes.html", emerging_themes_context(), request=request)
+
+
+@hooks.register(REPORT_SECTIONS)
+def hidden_themes_in_the_moderation_report(request):
+    return render_to_string("research/includes/hidden_themes_report.html", hidden_themes_context(), request=request)

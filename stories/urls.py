@@ -8,6 +8,7 @@ urlpatterns = [
     # Not under /stories/ (Wagtail's page routing) nor MEDIA_URL (public files): its own prefix, checked per story.
     path("story-media/<int:page_id>/<str:filename>", views.published_media, name="published_media"),
     path("story-media/review/<int:media_id>/", views.staff_media, name="staff_media"),
+    path("captions/<int:page_id>.vtt", views.captions, name="captions"),
     # Public pages beside Wagtail's page tree (/, /stories/ and story pages are Wagtail pages).
     path("themes/", views.theme_index, name="theme_index"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),

@@ -1,12 +1,15 @@
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from base.sections import THEME_INDEX_SECTIONS, rendered_sections
+
 from . import media_delivery
+from .captions import webvtt
 from .cross_origin import same_origin_only
 from .listing import HIDDEN_NOTES_COOKIE, ReaderPreferences, StoryFilters, paginate, published_stories
 from .models import ContentNote, StoryPage, Theme
@@ -29,12 +32,13 @@ def rate_limited(request, exception=None):
 
 
 def theme_index(request):
-    """All themes, with how many published stories each has. (Emerging themes join this page later.)"""
+    """All themes, with how many published stories each has, then what other apps add (emerging themes)."""
     live_story = Q(stories__live=True)
     themes = Theme.objects.annotate(story_count=Count("stories", filter=live_story, distinct=True))
     context = {
         "curated_themes": [theme for theme in themes if theme.origin == Theme.Origin.CURATED],
         "suggested_themes": [theme for theme in themes if theme.origin == Theme.Origin.SUGGESTED],
+        "more_sections": rendered_sections(THEME_INDEX_SECTIONS, request),
     }
     return mark_cacheable(TemplateResponse(request, "stories/theme_index.html", context))
 
@@ -127,3 +131,20 @@ def staff_media(request, media_id: int):
     return media_delivery.serve_media(
         request, media_delivery.original_media(media_id, request.user), cache_control=media_delivery.STAFF_CACHE_CONTROL
     )
+
+
+# --- Captions --------------------------------------------------------------------------------------------------
+
+# Short, so a withdrawn or re-edited story's captions do not linger in caches.
+CAPTIONS_MAX_AGE = 300
+
+
+@require_GET
+def captions(request, page_id: int) -> HttpResponse:
+    """WebVTT of the published transcript (the confirmed, moderated one copied onto the live page), else 404."""
+    story = StoryPage.objects.live().public().filter(pk=page_id).only("pk", "transcript").first()
+    if story is None or not story.transcript:
+        raise Http404("No captions for this story.")
+    response = HttpResponse(webvtt(story.transcript), content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={CAPTIONS_MAX_AGE}"
+    return response

@@ -5,8 +5,8 @@ from django.core.cache import cache
 from django.test import RequestFactory
 
 from base import abuse
+from contributions.submission import AlreadySubmitted, Submission, submit_story
 from moderation.models import ConsentRecord, ConsentText, Contribution
-from moderation.submission import AlreadySubmitted, Submission, submit_story
 from stories.models import StoryPage
 from tests import sharing
 from tests.factories import site_tree

@@ -12,10 +12,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
+    path("", include("contributions.urls")),
     path("", include("moderation.urls")),
     path("", include("stories.urls")),
     path("", include("research.urls")),
-    path("", include("transcription.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,6 +1,8 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from base.sections import REPORT_SECTIONS, rendered_sections
+
 from ..report import build_report
 
 
@@ -8,4 +10,5 @@ from ..report import build_report
 def moderation_report(request):
     """Live figures on what moderation decided, with the split for stories critical of services beside the rest."""
     report = build_report()
-    return render(request, "moderation/report.html", {"report": report, "rows": report.rows()})
+    context = {"report": report, "rows": report.rows(), "more_sections": rendered_sections(REPORT_SECTIONS, request)}
+    return render(request, "moderation/report.html", context)

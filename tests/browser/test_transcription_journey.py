@@ -4,12 +4,12 @@
 import pytest
 
 from moderation.models import Contribution, StoryStatus
-from moderation.publication import publish_story
+from moderation.publication import request_publication
 from tests.browser.conftest import Keys
 from tests.browser.test_share_journeys import answer_choices, open_private_page, send, start
 from tests.factories import site_tree
-from tests.test_transcription_captions import assert_strict_webvtt
-from tests.workers import drain_transcription_queue
+from tests.test_captions import assert_strict_webvtt
+from tests.workers import drain_transcription_queue, run_queue
 from transcription.models import JobStatus, Transcript, TranscriptionJob
 
 pytestmark = [
@@ -70,7 +70,8 @@ def test_submit_transcribe_review_and_confirm(live_server, browser_page, package
     contribution = Contribution.objects.get()
     assert contribution.status == StoryStatus.IN_MODERATION
 
-    publish_story(contribution)
+    request_publication(contribution)
+    run_queue("publication")
     captions = page.request.get(f"{live_server.url}/captions/{story.pk}.vtt")
     assert captions.status == 200 and captions.headers["content-type"] == "text/vtt; charset=utf-8"
     cues = assert_strict_webvtt(captions.text())

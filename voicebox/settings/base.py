@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "stories",
     "transcription",
     "moderation",
+    "contributions",
     "research",
     "demo",
     "wagtail.contrib.forms",

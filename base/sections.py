@@ -1,0 +1,18 @@
+"""Pages that other apps add to, without the page's app knowing them.
+
+A page names a Wagtail hook; every function registered for it takes the request and returns a piece of HTML for
+the page (or "" to add nothing). So the public core's themes page shows research's emerging themes, and the
+moderation report shows the themes peers hid, while neither app imports research.
+"""
+
+from django.http import HttpRequest
+from wagtail import hooks
+
+# The themes page (/themes/), after the curated and suggested themes.
+THEME_INDEX_SECTIONS = "theme_index_sections"
+# The public moderation report (/moderation/report/), after the figures.
+REPORT_SECTIONS = "moderation_report_sections"
+
+
+def rendered_sections(hook_name: str, request: HttpRequest) -> list[str]:
+    return [html for add_section in hooks.get_hooks(hook_name) if (html := add_section(request))]

@@ -1,0 +1,349 @@
+"""The share flow's forms, one per step. Plain words, one question at a time, nothing pre-ticked for consent.
+
+Every step carries a honeypot field that people never see or hear; the final step carries the signed start time
+(minimum fill time) and the idempotency token. Bound-field ids follow Django's own aria-describedby convention
+(`<id>_helptext`, `<id>_error`), which the templates use for hints and messages.
+"""
+
+from django import forms
+from django.conf import settings
+from django.forms.boundfield import BoundField
+from django.utils import timezone
+
+from base import abuse
+from moderation.models import ConsentRecord, ConsentText
+from stories.models import ContentNote, Theme
+
+WRITE, UPLOAD, RECORD = "write", "upload", "record"
+METHOD_CHOICES = [
+    (WRITE, "Write it"),
+    (UPLOAD, "Upload a recording (audio or video)"),
+    (RECORD, "Record it now, in this browser (audio or video)"),
+]
+METHOD_HINTS = {
+    WRITE: "Type your story, or paste it in. Any length is fine.",
+    UPLOAD: "A voice memo or video from your phone or computer, up to {max_mb} MB and {max_minutes} minutes.",
+    RECORD: "Uses your microphone, and your camera if you want to be seen. This needs JavaScript; "
+    "if it isn't available, you can upload a file instead.",
+}
+
+# Languages offered by name; each code is one Whisper understands (tests check this). Others choose "not listed".
+LANGUAGE_CHOICES = [
+    ("", "I'd rather not say, or it's not listed"),
+    ("en", "English"),
+    ("cy", "Cymraeg (Welsh)"),
+    ("ar", "العربية (Arabic)"),
+    ("bn", "বাংলা (Bengali)"),
+    ("bg", "Български (Bulgarian)"),
+    ("yue", "粵語 (Cantonese)"),
+    ("zh", "中文 (Chinese, Mandarin)"),
+    ("fa", "فارسی (Farsi)"),
+    ("fr", "Français (French)"),
+    ("de", "Deutsch (German)"),
+    ("el", "Ελληνικά (Greek)"),
+    ("gu", "ગુજરાતી (Gujarati)"),
+    ("hi", "हिन्दी (Hindi)"),
+    ("it", "Italiano (Italian)"),
+    ("lt", "Lietuvių (Lithuanian)"),
+    ("pl", "Polski (Polish)"),
+    ("pt", "Português (Portuguese)"),
+    ("pa", "ਪੰਜਾਬੀ (Punjabi)"),
+    ("ro", "Română (Romanian)"),
+    ("ru", "Русский (Russian)"),
+    ("so", "Soomaali (Somali)"),
+    ("es", "Español (Spanish)"),
+    ("ta", "தமிழ் (Tamil)"),
+    ("tr", "Türkçe (Turkish)"),
+    ("uk", "Українська (Ukrainian)"),
+    ("ur", "اردو (Urdu)"),
+]
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+EXPIRY_NONE, EXPIRY_DATE = "none", "date"
+
+MAX_STORY_CHARACTERS = 50_000
+
+
+class HintedBoundField(BoundField):
+    @property
+    def options(self) -> list[tuple]:
+        """Each radio or checkbox of a choice field with its hint, for templates."""
+        hints = self.form.choice_hints.get(self.name, {})
+        return [(option, hints.get(str(option.data["value"]), "")) for option in self.subwidgets]
+
+
+class ShareStepForm(forms.Form):
+    """A step of the share flow. Carries the honeypot: a field hidden from everyone, which only bots fill in."""
+
+    bound_field_class = HintedBoundField
+    # A sentence under particular choices of a radio or checkbox field: {field name: {choice value: hint}}.
+    choice_hints: dict[str, dict[str, str]] = {}
+    honeypot_field = "website"
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get(self.honeypot_field, "").strip())
+
+    def visible_questions(self):
+        return [field for field in self if field.name != self.honeypot_field and not field.is_hidden]
+
+    def raw_data(self) -> dict[str, list[str]]:
+        """What the person typed, as posted: kept between steps so nothing is ever lost (files excepted)."""
+        return {
+            name: self.data.getlist(name)
+            for name, field in self.fields.items()
+            if name != self.honeypot_field and not isinstance(field, forms.FileField)
+        }
+
+    @classmethod
+    def initial_from_raw(cls, raw: dict[str, list[str]]) -> dict:
+        """Turn kept answers back into initial values for showing the step again."""
+        multi = {name for name, field in cls.base_fields.items() if isinstance(field, forms.MultipleChoiceField)}
+        return {name: values if name in multi else (values[0] if values else "") for name, values in raw.items()}
+
+
+def _radio(label: str, choices, required_message: str, help_text: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={"required": required_message},
+    )
+
+
+class HowForm(ShareStepForm):
+    method = _radio(
+        "How would you like to tell your story?",
+        METHOD_CHOICES,
+        "Choose how you'd like to tell your story.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limits = {
+            "max_mb": settings.VOICEBOX_MAX_UPLOAD_BYTES // (1024 * 1024),
+            "max_minutes": settings.VOICEBOX_MAX_MEDIA_SECONDS // 60,
+        }
+        self.choice_hints = {"method": {value: hint.format(**limits) for value, hint in METHOD_HINTS.items()}}
+
+
+class StoryForm(ShareStepForm):
+    title = forms.CharField(
+        label="A title for your story",
+        max_length=120,
+        help_text="A few words shown above your story, for example \u201cFinding my feet again\u201d.",
+        error_messages={
+            "required": "Give your story a title. A few words are enough.",
+            "max_length": "Please keep the title to 120 characters or fewer (it has %(show_value)d).",
+        },
+    )
+    text = forms.CharField(
+        label="Your story",
+        required=False,
+        max_length=MAX_STORY_CHARACTERS,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="Leave an empty line between paragraphs. Spelling and grammar don't matter.",
+        error_messages={
+            "max_length": "Your story is longer than we can take in one go (%(limit_value)d characters). "
+            "Could you shorten it, or send it as two stories?",
+        },
+    )
+    media = forms.FileField(
+        label="Your recording",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "audio/*,video/*"}),
+        help_text="An audio or video file. We check it and keep it private until your story is published.",
+    )
+    language = forms.ChoiceField(
+        label="Which language is your story in? (optional)",
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        help_text="This helps us write out what you say accurately.",
+    )
+
+    def __init__(self, *args, method: str, has_held_media: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.method = method
+        self.has_held_media = has_held_media
+        if method == WRITE:
+            del self.fields["media"]
+        else:
+            del self.fields["text"]
+            if has_held_media:
+                self.fields["media"].label = "Choose a different recording (optional)"
+                self.fields["media"].help_text = "Only if you want to replace the one you've already added."
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.method == WRITE and not cleaned.get("text") and "text" not in self.errors:
+            self.add_error("text", "Write your story in the box, or go back and choose to record it instead.")
+        if self.method != WRITE and not cleaned.get("media") and not self.has_held_media:
+            if self.method == RECORD:
+                self.add_error("media", "Record your story, or choose a file with a recording in it.")
+            else:
+                self.add_error("media", "Choose the file with your recording in it.")
+        return cleaned
+
+
+class ChoicesForm(ShareStepForm):
+    choice_hints = {
+        "audience": {
+            ConsentRecord.Audience.PUBLIC: "Anyone can read, watch or listen to it on this website.",
+            ConsentRecord.Audience.RESEARCHERS: "Not on the website. Only researchers we work with can see it.",
+            ConsentRecord.Audience.BOTH: "On the website, and researchers may also study it.",
+        },
+        "identity": {
+            ConsentRecord.Identity.ANONYMOUS: "No name is shown. It helps to leave out details that could "
+            "identify you, like where you live or work.",
+            ConsentRecord.Identity.PSEUDONYM: "For example \u201cSam\u201d or \u201cBlue\u201d.",
+            ConsentRecord.Identity.FULL_NAME: "Your name is shown with your story.",
+        },
+        "media_use": {
+            ConsentRecord.MediaUse.PUBLISH_MEDIA: "People can hear your voice, and see you if you made a video.",
+            ConsentRecord.MediaUse.TRANSCRIPT_ONLY: "Only the written version of what you said is published.",
+        },
+    }
+    consent_version = forms.CharField(widget=forms.HiddenInput)
+    audience = _radio(
+        "Who may see or hear your story?",
+        ConsentRecord.Audience.choices,
+        "Choose who may see or hear your story.",
+    )
+    research_use = _radio(
+        "May researchers use your story in their work?",
+        YES_NO,
+        "Choose yes or no for research use.",
+        help_text="For example, quoted (as you chose to be named) in a study about mental health services.",
+    )
+    identity = _radio(
+        "How would you like to be named?",
+        ConsentRecord.Identity.choices,
+        "Choose how you'd like to be named.",
+    )
+    display_name = forms.CharField(
+        label="The name to show",
+        required=False,
+        max_length=80,
+        help_text="Only if you chose a first name, a made-up name or your full name. Leave empty if anonymous.",
+        error_messages={"max_length": "Please keep the name to 80 characters or fewer."},
+    )
+    media_use = _radio(
+        "Your voice and face",
+        ConsentRecord.MediaUse.choices,
+        "Choose whether we may publish your recording, or only your words.",
+        help_text="If you choose \u201cmy words, not my voice\u201d, only the written version is published.",
+    )
+    expiry = _radio(
+        "How long may we keep your story published?",
+        [(EXPIRY_NONE, "Until I withdraw it"), (EXPIRY_DATE, "Until a date I choose")],
+        "Choose how long we may keep your story published.",
+    )
+    expires_on = forms.DateField(
+        label="The date to take it down",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Only if you chose a date. For example 31/12/2027.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y"],
+        error_messages={"invalid": "Enter the date as day, month and year, for example 31/12/2027."},
+    )
+    minimal_edits = _radio(
+        "May moderators remove details that could identify someone, without asking you first?",
+        YES_NO,
+        "Choose yes or no for small edits.",
+        help_text="Only names, places, dates and contact details. Any other change is always shown to you first.",
+    )
+    email = forms.EmailField(
+        label="Your email address (optional)",
+        required=False,
+        help_text="Only to tell you about your story. It is never published or shared.",
+        error_messages={"invalid": "Enter an email address like name@example.com, or leave it empty."},
+    )
+    content_notes = forms.ModelMultipleChoiceField(
+        label="Does your story talk about any of these? (optional)",
+        queryset=ContentNote.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Readers see these notes before your story, so they can choose when to read it.",
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Which themes fit your story? (optional)",
+        queryset=Theme.objects.filter(origin=Theme.Origin.CURATED),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    suggested_theme = forms.CharField(
+        label="Suggest a theme of your own (optional)",
+        required=False,
+        max_length=200,
+        help_text="If none of the themes fits, tell us in your own words.",
+        error_messages={"max_length": "Please keep the suggestion to 200 characters or fewer."},
+    )
+    agree = forms.BooleanField(
+        label="I've read the words above and I agree to them for this story.",
+        error_messages={"required": "Tick the box to say you agree, or come back when you're ready."},
+    )
+
+    def __init__(self, *args, consent_text: ConsentText, is_media: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consent_text = consent_text
+        self.fields["consent_version"].initial = consent_text.version_hash
+        if not is_media:
+            del self.fields["media_use"]
+
+    def clean_consent_version(self):
+        if self.cleaned_data["consent_version"] != self.consent_text.version_hash:
+            # Shown again with the new words, the form must carry their version, or the error would never clear.
+            self.data = self.data.copy()
+            self.data["consent_version"] = self.consent_text.version_hash
+            raise forms.ValidationError(
+                "The words you agreed to have just been updated. Please read them again before you carry on."
+            )
+        return self.cleaned_data["consent_version"]
+
+    def clean_research_use(self):
+        return self.cleaned_data["research_use"] == "yes"
+
+    def clean_minimal_edits(self):
+        return self.cleaned_data["minimal_edits"] == "yes"
+
+    def clean(self):
+        cleaned = super().clean()
+        identity, name = cleaned.get("identity"), cleaned.get("display_name", "")
+        if identity == ConsentRecord.Identity.ANONYMOUS and name:
+            self.add_error("display_name", "You chose to be anonymous, so please leave the name empty.")
+        elif identity and identity != ConsentRecord.Identity.ANONYMOUS and not name:
+            self.add_error("display_name", "Enter the name you'd like us to show.")
+        audience = cleaned.get("audience")
+        if audience in (ConsentRecord.Audience.RESEARCHERS, ConsentRecord.Audience.BOTH) and (
+            cleaned.get("research_use") is False
+        ):
+            self.add_error(
+                "research_use",
+                "You chose to share your story with researchers, so answer yes here, "
+                "or choose \u201ceveryone\u201d as who may see it.",
+            )
+        expiry, expires_on = cleaned.get("expiry"), cleaned.get("expires_on")
+        if expiry == EXPIRY_DATE and "expires_on" not in self.errors:
+            if not expires_on:
+                self.add_error("expires_on", "Enter the date to take your story down.")
+            elif expires_on <= timezone.localdate():
+                self.add_error("expires_on", "Choose a date in the future.")
+        if expiry == EXPIRY_NONE:
+            cleaned["expires_on"] = None
+        return cleaned
+
+
+class CheckForm(ShareStepForm):
+    """The last step: the person checks their answers and sends. Carries the start time and the form's token."""
+
+    started = forms.CharField(widget=forms.HiddenInput)
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+
+    def seconds_taken(self) -> float | None:
+        return abuse.seconds_since_started(self.data.get("started", ""))

@@ -1,0 +1,53 @@
+"""The one way to open a story by its key: every /my-story/<key>/ page goes through `opens_story`.
+
+The key is the only credential. A client past the key-guessing limit is refused (429) before any lookup; an unknown
+key counts towards that limit and gets the same 404 page as a missing one; a key whose story was withdrawn gets the
+withdrawn page. Every answer is never cached (no-store) and never indexed, and the site-wide Referrer-Policy keeps
+the key from other sites.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django_ratelimit.core import is_ratelimited
+from django_ratelimit.exceptions import Ratelimited
+
+from base import abuse
+from moderation.models import Contribution, WithdrawnStoryKey
+
+KEY_GUESS_GROUP = "story-key"
+
+
+def _guessing(request: HttpRequest, *, count: bool) -> bool:
+    return is_ratelimited(
+        request, group=KEY_GUESS_GROUP, key=abuse.ratelimit_key, rate=abuse.KEY_GUESS_RATE, increment=count
+    )
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    # The site-wide Referrer-Policy (same-origin) already keeps the key from other sites; "no-referrer" would make
+    # browsers send "Origin: null" with the withdraw form, which CSRF protection rightly refuses.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def opens_story(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Look the key up before the view runs: the view gets (request, contribution, key, ...)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, key: str, *args, **kwargs) -> HttpResponse:
+        if _guessing(request, count=False):
+            raise Ratelimited()
+        contribution = Contribution.objects.for_key(key)
+        if contribution is None or contribution.story_id is None:
+            if contribution is None and WithdrawnStoryKey.objects.for_key(key):
+                return private(render(request, "contributions/my_story/withdrawn.html"))
+            if _guessing(request, count=True):
+                raise Ratelimited()
+            raise Http404("No story matches this link.")
+        return private(view(request, contribution, key, *args, **kwargs))
+
+    return never_cache(wrapped)

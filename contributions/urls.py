@@ -1,0 +1,22 @@
+"""The contributor's side: the share flow at /share/ and the private pages under /my-story/<key>/."""
+
+from django.urls import path
+
+from .views import appeal, edits, my_story, share, transcript
+
+app_name = "contributions"
+
+urlpatterns = [
+    path("share/", share.how_step, name="share"),
+    path("share/story/", share.story_step, name="share_story"),
+    path("share/choices/", share.choices_step, name="share_choices"),
+    path("share/check/", share.check_step, name="share_check"),
+    path("share/done/", share.done, name="share_done"),
+    path("share/recording/", share.held_recording, name="share_recording"),
+    path("my-story/<str:key>/", my_story.story_status, name="my_story"),
+    path("my-story/<str:key>/recording/", my_story.story_media, name="my_story_media"),
+    path("my-story/<str:key>/withdraw/", my_story.withdraw, name="my_story_withdraw"),
+    path("my-story/<str:key>/transcript/", transcript.review_transcript, name="my_story_transcript"),
+    path("my-story/<str:key>/edits/", edits.proposed_edits, name="my_story_edits"),
+    path("my-story/<str:key>/appeal/", appeal.appeal, name="my_story_appeal"),
+]
