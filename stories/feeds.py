@@ -1,6 +1,8 @@
 """Feeds of published stories: RSS and Atom (all stories, or one theme), and a podcast of the audio stories.
 
 Every feed lists from `published_stories()`, so a withdrawn or expired story leaves the feeds when it is unpublished.
+What contributors wrote is plain text and is sent as text: feed readers render an RSS description (and Django's Atom
+summary, marked type="html") as HTML, so any markup someone typed would otherwise be run as markup.
 """
 
 from django.contrib.syndication.views import Feed
@@ -8,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 
 from .links import media_url
 from .listing import published_stories
@@ -18,9 +21,25 @@ FEED_ITEMS = 50
 ITUNES_NAMESPACE = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
 
+class PlainTextRssFeed(Rss201rev2Feed):
+    """RSS 2.0 whose item descriptions are plain text: readers take a description as HTML, so it goes escaped."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": escape(item["description"])})
+
+
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose summaries are marked as the plain text they are (Django marks every summary type="html")."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class StoriesFeed(Feed):
     """The newest published stories, as RSS 2.0."""
 
+    feed_type = PlainTextRssFeed
     title = "Voicebox stories"
     description = "Mental-health stories, told in people's own words: written, spoken and filmed."
 
@@ -70,7 +89,7 @@ class StoriesFeed(Feed):
 
 
 class AtomStoriesFeed(StoriesFeed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     subtitle = StoriesFeed.description
 
 
@@ -95,7 +114,7 @@ class ThemeStoriesFeed(StoriesFeed):
         return published_stories().filter(id__in=with_theme)[:FEED_ITEMS]
 
 
-class PodcastFeedGenerator(Rss201rev2Feed):
+class PodcastFeedGenerator(PlainTextRssFeed):
     """RSS 2.0 with the iTunes tags podcast apps read (author, category, image, explicit, duration...)."""
 
     def rss_attributes(self):

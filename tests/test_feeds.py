@@ -1,5 +1,7 @@
 """RSS, Atom, per-theme and podcast feeds, read back with a real feed parser."""
 
+import html
+
 import feedparser
 import pytest
 from django.core.cache import cache
@@ -106,3 +108,36 @@ def test_unpublished_story_leaves_every_feed(client, index):
     story.unpublish()
     for path in paths:
         assert parse(client, path)[1].entries == [], path
+
+
+def test_contributors_plain_text_is_sent_as_text_not_html(client, index):
+    """Whatever markup a contributor typed is their words, shown as typed: feed readers never render it."""
+    typed = "<img src=x onerror=alert(1)> I said <b>no</b> & meant it"
+    family = theme("Family")
+    publish_story(index, "Typed markup", body=(typed,), display_name="<i>Sam</i>", themes=(family,))
+
+    for path in ("/feeds/stories/", f"/feeds/themes/{family.slug}/"):
+        response, rss = parse(client, path)
+        entry = rss.entries[0]
+        assert "<" not in entry.summary  # entity-encoded: an RSS description is read as HTML
+        assert html.unescape(entry.summary) == typed, path
+        assert b"<description>&lt;img" not in response.content
+
+    response, atom = parse(client, "/feeds/stories/atom/")
+    entry = atom.entries[0]
+    assert (entry.summary_detail.type, entry.summary) == ("text/plain", typed)
+    assert b'<summary type="text">' in response.content and b'type="html"' not in response.content
+    assert entry.author == "<i>Sam</i>"
+
+
+def test_podcast_summaries_are_plain_text_too(client, index):
+    typed = "<script>alert(1)</script> my voice"
+    story = publish_story(
+        index, "Spoken", story_format="audio", transcript=SPOKEN_TRANSCRIPT, story_media=media("audio")
+    )
+    story.search_description = typed
+    story.save_revision().publish()
+    response, feed = parse(client, "/feeds/podcast/")
+    entry = feed.entries[0]
+    assert html.unescape(entry.summary) == typed and "<" not in entry.summary
+    assert b"<itunes:summary>&lt;script&gt;alert(1)&lt;/script&gt; my voice</itunes:summary>" in response.content
