@@ -166,7 +166,7 @@ def _create(submission: Submission) -> Submitted:
         HeldUpload.objects.filter(media=media).delete()  # claimed: the recording now belongs to the story
         StoryMedia.objects.filter(pk=media.pk).update(title=submission.title[:255])
         request_transcription(page.pk, language=submission.stated_language or None)
-    AuditEvent.record(page.pk, "submitted", AuditEvent.Actor.CONTRIBUTOR)
+    AuditEvent.record(page.pk, AuditEvent.Action.SUBMITTED, AuditEvent.Actor.CONTRIBUTOR)
     if not media:
         # A text story is confirmed on submission, so it goes straight into the moderation workflow.
         start_moderation(contribution)

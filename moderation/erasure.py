@@ -36,7 +36,7 @@ def erase_story(contribution: Contribution) -> None:
             transaction.on_commit(lambda: purge(urls))
         WithdrawnStoryKey.objects.get_or_create(key_hash=contribution.key_hash)
         contribution.delete()  # consent records go with it (on_delete=CASCADE)
-        AuditEvent.record(story_ref, "withdrawn", AuditEvent.Actor.CONTRIBUTOR)
+        AuditEvent.record(story_ref, AuditEvent.Action.WITHDRAWN, AuditEvent.Actor.CONTRIBUTOR)
         if page is not None:
             # Researchers who exported the story are asked to delete their copies, once the erasure has committed.
             from research.exports import notify_exporters_of_withdrawal

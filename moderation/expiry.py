@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Contribution, StoryStatus
+from .models import AuditEvent, Contribution, StoryStatus
 from .state import latest_consent
-from .workflows import Action, record
+from .workflows import record
 
 
 def expired_contributions(today=None):
@@ -38,4 +38,4 @@ def unpublish_for_expiry(contribution: Contribution) -> None:
         page.media.published_file.delete(save=True)
     contribution.status = StoryStatus.EXPIRED
     contribution.save(update_fields=["status", "status_changed_at"])
-    record(contribution, Action.CONSENT_EXPIRED)
+    record(contribution, AuditEvent.Action.CONSENT_EXPIRED)

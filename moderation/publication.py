@@ -15,9 +15,9 @@ from wagtail.workflows import publish_workflow_state
 from stories.models import StoryPage
 
 from . import notifications, redaction, roles
-from .models import ConsentRecord, Contribution, EditProposal, Redaction, StoryStatus
+from .models import AuditEvent, ConsentRecord, Contribution, EditProposal, Redaction, StoryStatus
 from .state import latest_consent
-from .workflows import Action, record
+from .workflows import record
 
 
 def finish_workflow(workflow_state, user=None) -> None:
@@ -61,9 +61,9 @@ def publish_story(contribution: Contribution, user=None) -> StoryPage:
     contribution.status = StoryStatus.PUBLISHED
     contribution.published_at = timezone.now()
     contribution.save(update_fields=["status", "published_at", "status_changed_at"])
-    record(contribution, Action.PUBLISHED, user)
+    record(contribution, AuditEvent.Action.PUBLISHED, user)
     if redactions:
-        record(contribution, Action.PUBLISHED_WITH_EDITS, user)
+        record(contribution, AuditEvent.Action.PUBLISHED_WITH_EDITS, user)
     preauthorised = contribution.proposals.filter(status=EditProposal.Status.PREAUTHORISED).exists()
     notifications.notify(contribution, "published", redactions=redactions, preauthorised=preauthorised)
     return page

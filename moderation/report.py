@@ -13,10 +13,8 @@ from django.utils import timezone
 
 from . import policy
 from .models import AuditEvent
-from .workflows import Action
 
-SUBMITTED = "submitted"  # recorded by the share flow
-WITHDRAWN = "withdrawn"  # recorded by erasure
+Action = AuditEvent.Action
 
 APPEAL_OUTCOMES = (
     (Action.APPEAL_PUBLISHED, "Published after appeal"),
@@ -121,18 +119,18 @@ def _figures(stories: list[_StoryEvents]) -> Figures:
 
     declined_codes = [code for story in stories for code in story.codes.get(Action.DECLINED, ())]
     times = [
-        story.first_at[Action.PUBLISHED] - story.first_at[SUBMITTED]
+        story.first_at[Action.PUBLISHED] - story.first_at[Action.SUBMITTED]
         for story in stories
-        if Action.PUBLISHED in story.first_at and SUBMITTED in story.first_at
+        if Action.PUBLISHED in story.first_at and Action.SUBMITTED in story.first_at
     ]
     return Figures(
-        received=count(SUBMITTED),
+        received=count(Action.SUBMITTED),
         published=count(Action.PUBLISHED),
         published_with_edits=count(Action.PUBLISHED_WITH_EDITS),
         declined=count(Action.DECLINED),
         declined_by_reason=[(r, declined_codes.count(r.code)) for r in policy.DECLINE_REASONS],
         paused=count(Action.PAUSED),
-        withdrawn=count(WITHDRAWN),
+        withdrawn=count(Action.WITHDRAWN),
         expired=count(Action.CONSENT_EXPIRED),
         appeals=count(Action.APPEAL_LODGED),
         appeal_outcomes=[(action, label, count(action)) for action, label in APPEAL_OUTCOMES],

@@ -7,7 +7,7 @@ from stories.models import StoryIndexPage
 from transcription.signals import transcript_ready
 
 from . import workflows
-from .models import Contribution, ModerationTaskState, StoryStatus
+from .models import AuditEvent, Contribution, ModerationTaskState, StoryStatus
 from .notifications import ModerationTaskSubmittedNotifier, notify
 from .roles import ensure_groups
 
@@ -32,7 +32,7 @@ def transcript_ready_for_checking(sender, story_id: int, status: str, **kwargs):
         return
     contribution.status = StoryStatus.AWAITING_CONTRIBUTOR
     contribution.save(update_fields=["status", "status_changed_at"])
-    workflows.record(contribution, workflows.Action.TRANSCRIPT_READY)
+    workflows.record(contribution, AuditEvent.Action.TRANSCRIPT_READY)
     notify(contribution, "transcript_ready")
 
 

@@ -52,32 +52,7 @@ from .state import (
 WORKFLOW_NAME = "Voicebox moderation"
 
 
-class Action:
-    """Audit log actions recorded by moderation (the public report counts these)."""
-
-    TRANSCRIPT_READY = "transcript_ready"
-    CONSENT_CHECKED = "consent_checked"
-    EDITS_PROPOSED = "edits_proposed"
-    EDITS_PREAUTHORISED = "edits_preauthorised"
-    EDITS_ACCEPTED = "edits_accepted"
-    EDITS_REPLIED = "edits_replied"
-    DECLINE_PROPOSED = "decline_proposed"
-    DECLINE_OVERTURNED = "decline_overturned"
-    DECLINED = "declined"
-    PAUSED = "paused"
-    SAFEGUARDING_HANDLED = "safeguarding_handled"
-    APPEAL_LODGED = "appeal_lodged"
-    APPEAL_PUBLISHED = "appeal_published"
-    APPEAL_EDITS = "appeal_edits_proposed"
-    APPEAL_DECLINE_UPHELD = "appeal_decline_upheld"
-    PUBLISHED = "published"
-    PUBLISHED_WITH_EDITS = "published_with_edits"
-    FLAGGED_CRITICAL = "flagged_critical"
-    UNFLAGGED_CRITICAL = "unflagged_critical"
-    CONSENT_EXPIRED = "consent_expired"
-
-
-def record(contribution: Contribution, action: str, user=None, policy_code: str = "") -> None:
+def record(contribution: Contribution, action: AuditEvent.Action, user=None, policy_code: str = "") -> None:
     # The audit log refers to a story by its page id, as the share flow and erasure do.
     AuditEvent.record(contribution.story_id, action, roles.actor_role(user), policy_code)
 
@@ -125,7 +100,7 @@ def _known_hashes(consent_text: ConsentText) -> set[str]:
 
 
 def record_consent_checked(page: Page) -> None:
-    record(contribution_for(page), Action.CONSENT_CHECKED)
+    record(contribution_for(page), AuditEvent.Action.CONSENT_CHECKED)
 
 
 def stage_for_new_review(page: Page) -> str:
@@ -216,7 +191,7 @@ def _publish(task_state, contribution, user):
     appeal = open_appeal(contribution)
     if appeal:
         _close_appeal(appeal, Appeal.Status.PUBLISHED, user, "Published.")
-        record(contribution, Action.APPEAL_PUBLISHED, user)
+        record(contribution, AuditEvent.Action.APPEAL_PUBLISHED, user)
     # Approving the last task finishes the workflow, whose finish action publishes under governance
     # (moderation.publication.finish_workflow).
     task_state.approve(user=user)
@@ -228,18 +203,18 @@ def _propose_edits(task_state, contribution, user):
     proposal.sent_at = timezone.now()
     proposal.save(update_fields=["status", "sent_at"])
     for code in sorted({r.code for r in proposal.redactions.all()}):
-        record(contribution, Action.EDITS_PROPOSED, user, code)
+        record(contribution, AuditEvent.Action.EDITS_PROPOSED, user, code)
     appeal = open_appeal(contribution)
     if appeal:
         _close_appeal(appeal, Appeal.Status.EDITS_PROPOSED, user, "Published once you agree to the edits.")
-        record(contribution, Action.APPEAL_EDITS, user)
+        record(contribution, AuditEvent.Action.APPEAL_EDITS, user)
     consent = latest_consent(contribution)
     if consent and consent.minimal_edits_preauthorised and proposal.only_identifying_details:
         # The contributor said minimal edits removing identifying details need not wait for them.
         proposal.status = EditProposal.Status.PREAUTHORISED
         proposal.answered_at = timezone.now()
         proposal.save(update_fields=["status", "answered_at"])
-        record(contribution, Action.EDITS_PREAUTHORISED, user)
+        record(contribution, AuditEvent.Action.EDITS_PREAUTHORISED, user)
         task_state.approve(user=user)
         return
     _set_stage(task_state, Stage.WITH_CONTRIBUTOR)
@@ -258,7 +233,7 @@ def _propose_decline(task_state, contribution, user, code, passage, note):
         status=Decision.Status.AWAITING_SECOND,
     )
     _set_stage(task_state, Stage.DECLINE_PROPOSED)
-    record(contribution, Action.DECLINE_PROPOSED, user, code)
+    record(contribution, AuditEvent.Action.DECLINE_PROPOSED, user, code)
     notifications.notify_reviewers_second_opinion(task_state)
 
 
@@ -275,7 +250,7 @@ def _confirm_decline(task_state, contribution, user, note):
     _second_opinion(decision, user, Decision.Status.CONFIRMED, note)
     task_state.reject(user=user, comment=f"Declined: {decision.reason.title}")
     _set_status(contribution, StoryStatus.DECLINED)
-    record(contribution, Action.DECLINED, user, decision.code)
+    record(contribution, AuditEvent.Action.DECLINED, user, decision.code)
     notifications.notify(contribution, "declined", decision=decision)
 
 
@@ -283,7 +258,7 @@ def _overturn_decline(task_state, contribution, user, note):
     decision = pending_decline(contribution)
     _second_opinion(decision, user, Decision.Status.OVERTURNED, note)
     _set_stage(task_state, Stage.REVIEW)
-    record(contribution, Action.DECLINE_OVERTURNED, user, decision.code)
+    record(contribution, AuditEvent.Action.DECLINE_OVERTURNED, user, decision.code)
 
 
 def _pause(task_state, contribution, user, passage, note):
@@ -299,7 +274,7 @@ def _pause(task_state, contribution, user, passage, note):
     SafeguardingConcern.objects.create(decision=decision, resume_stage=task_state.stage)
     _set_stage(task_state, Stage.PAUSED)
     _set_status(contribution, StoryStatus.PAUSED)
-    record(contribution, Action.PAUSED, user, decision.code)
+    record(contribution, AuditEvent.Action.PAUSED, user, decision.code)
     notifications.notify(contribution, "safeguarding")
     notifications.notify_safeguarding_leads(contribution)
 
@@ -323,7 +298,7 @@ def _resume(task_state, contribution, user, note):
     concern.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
     _set_stage(task_state, concern.resume_stage)
     _set_status(contribution, _STATUS_FOR_STAGE[concern.resume_stage])
-    record(contribution, Action.SAFEGUARDING_HANDLED, user)
+    record(contribution, AuditEvent.Action.SAFEGUARDING_HANDLED, user)
 
 
 def _close_appeal(appeal: Appeal, status: str, user, note: str) -> None:
@@ -339,7 +314,7 @@ def _uphold_decline(task_state, contribution, user, note):
     _close_appeal(appeal, Appeal.Status.DECLINE_UPHELD, user, note)
     task_state.reject(user=user, comment="The decline stands after appeal.")
     _set_status(contribution, StoryStatus.DECLINED)
-    record(contribution, Action.APPEAL_DECLINE_UPHELD, user, appeal.decision.code)
+    record(contribution, AuditEvent.Action.APPEAL_DECLINE_UPHELD, user, appeal.decision.code)
     notifications.notify(contribution, "appeal_outcome", appeal=appeal)
 
 
@@ -374,9 +349,9 @@ def set_critical_of_services(contribution: Contribution, user, flagged: bool) ->
             contribution=contribution, defaults={"flagged_by": user}
         )
         if created:
-            record(contribution, Action.FLAGGED_CRITICAL, user)
+            record(contribution, AuditEvent.Action.FLAGGED_CRITICAL, user)
     elif CriticalOfServicesFlag.objects.filter(contribution=contribution).delete()[0]:
-        record(contribution, Action.UNFLAGGED_CRITICAL, user)
+        record(contribution, AuditEvent.Action.UNFLAGGED_CRITICAL, user)
 
 
 # --- The contributor's answers -------------------------------------------------------------------------------------
@@ -401,7 +376,7 @@ def accept_edits(contribution: Contribution) -> None:
     proposal.status = EditProposal.Status.ACCEPTED
     proposal.answered_at = timezone.now()
     proposal.save(update_fields=["status", "answered_at"])
-    record(contribution, Action.EDITS_ACCEPTED)
+    record(contribution, AuditEvent.Action.EDITS_ACCEPTED)
     task_state.approve(user=None, comment="The contributor accepted the edits.")
 
 
@@ -416,7 +391,7 @@ def reply_to_edits(contribution: Contribution, message: str) -> None:
     proposal.save(update_fields=["status", "reply", "answered_at"])
     _set_stage(task_state, Stage.REVIEW)
     _set_status(contribution, StoryStatus.IN_MODERATION)
-    record(contribution, Action.EDITS_REPLIED)
+    record(contribution, AuditEvent.Action.EDITS_REPLIED)
 
 
 def appealable_decline(contribution: Contribution) -> Decision | None:
@@ -437,6 +412,6 @@ def lodge_appeal(contribution: Contribution, message: str) -> Appeal:
         raise NotNow
     appeal = Appeal.objects.create(contribution=contribution, decision=decision, message=message)
     _set_status(contribution, StoryStatus.APPEAL)
-    record(contribution, Action.APPEAL_LODGED)
+    record(contribution, AuditEvent.Action.APPEAL_LODGED)
     contribution.story.current_workflow_state.resume(user=None)
     return appeal

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction, TaskState, WorkflowState
 
 from moderation import roles, workflows
-from moderation.models import ConsentCheckTask, ConsentRecord, ModerationTask, StoryStatus
+from moderation.models import AuditEvent, ConsentCheckTask, ConsentRecord, ModerationTask, StoryStatus
 from moderation.models.tasks import Stage
 from stories.models import StoryPage
 from tests.factories import ConsentRecordFactory, ContributionFactory, StoryPageFactory, site_tree
@@ -103,3 +103,12 @@ def test_a_story_whose_consent_ended_while_waiting_cannot_be_published():
     ConsentRecord.objects.filter(contribution=contribution).update(expires_on=datetime.date.today())
     task_state = contribution.story.current_workflow_task_state
     assert workflows.available_actions(task_state, moderator()) == ["propose_decline", "pause"]
+
+
+def test_the_audit_log_shows_each_step_in_words_and_records_only_registered_steps():
+    contribution = new_story()
+    workflows.start_moderation(contribution)
+    html = sign_in(moderator()).get(f"/admin/moderation/story/{contribution.pk}/audit/").content.decode()
+    assert "<td>Consent record checked</td>" in html and "consent_checked" not in html
+    with pytest.raises(ValueError):
+        AuditEvent.record(contribution.story_id, "made_up_step", AuditEvent.Actor.SYSTEM)

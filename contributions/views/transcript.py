@@ -66,7 +66,7 @@ def review_transcript(request, contribution: Contribution, key: str):
 
     if request.method == "POST" and can_review:
         if transcript is None:
-            _send_to_moderation(contribution, "transcript_skipped")
+            _send_to_moderation(contribution, AuditEvent.Action.TRANSCRIPT_SKIPPED)
             messages.success(request, "Thank you. Your story is now with a moderator.")
             return redirect("contributions:my_story", key=key)
         as_it_is = request.POST.get("action") == "as-it-is"
@@ -75,7 +75,8 @@ def review_transcript(request, contribution: Contribution, key: str):
         if as_it_is or form.is_valid():
             with transaction.atomic():
                 transcript.confirm({} if as_it_is else form.corrections())
-                _send_to_moderation(contribution, "transcript_sent_as_is" if as_it_is else "transcript_confirmed")
+                sent = AuditEvent.Action.TRANSCRIPT_SENT_AS_IS if as_it_is else AuditEvent.Action.TRANSCRIPT_CONFIRMED
+                _send_to_moderation(contribution, sent)
             messages.success(request, "Thank you. Your story and its transcript are now with a moderator.")
             return redirect("contributions:my_story", key=key)
 
@@ -92,6 +93,6 @@ def review_transcript(request, contribution: Contribution, key: str):
     return render(request, "contributions/my_story/transcript.html", context)
 
 
-def _send_to_moderation(contribution: Contribution, action: str) -> None:
+def _send_to_moderation(contribution: Contribution, action: AuditEvent.Action) -> None:
     AuditEvent.record(contribution.story_id, action, AuditEvent.Actor.CONTRIBUTOR)
     workflows.start_moderation(contribution)

@@ -2,6 +2,7 @@ from .audit import AuditEvent
 from .consent import ConsentRecord, ConsentText
 from .contributions import STATUS_EXPLANATIONS, Contribution, HeldUpload, StoryStatus, WithdrawnStoryKey
 from .decisions import Appeal, CriticalOfServicesFlag, Decision, EditProposal, Redaction, SafeguardingConcern
+from .publication import Publication
 from .tasks import ConsentCheckTask, ModerationTask, ModerationTaskState
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "HeldUpload",
     "ModerationTask",
     "ModerationTaskState",
+    "Publication",
     "Redaction",
     "SafeguardingConcern",
     "StoryStatus",

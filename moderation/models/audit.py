@@ -1,3 +1,5 @@
+"""The audit log: what happened to each story, and the one registry of what can happen (`AuditEvent.Action`)."""
+
 from django.db import models
 
 
@@ -13,10 +15,40 @@ class AuditEvent(models.Model):
         PEER_MODERATOR = "peer_moderator", "Peer moderator"
         SYSTEM = "system", "System"
 
+    class Action(models.TextChoices):
+        """Every step the audit log records, with the words the log shows for it. The public report counts these
+        codes, so a step is named here and nowhere else as a string."""
+
+        SUBMITTED = "submitted", "Shared by the contributor"
+        TRANSCRIPT_READY = "transcript_ready", "Transcript ready for the contributor to check"
+        TRANSCRIPT_CONFIRMED = "transcript_confirmed", "Transcript checked and corrected by the contributor"
+        TRANSCRIPT_SENT_AS_IS = "transcript_sent_as_is", "Transcript sent on as it was by the contributor"
+        TRANSCRIPT_SKIPPED = "transcript_skipped", "Sent on without a transcript by the contributor"
+        CONSENT_CHECKED = "consent_checked", "Consent record checked"
+        EDITS_PROPOSED = "edits_proposed", "Edits proposed to the contributor"
+        EDITS_PREAUTHORISED = "edits_preauthorised", "Minimal edits made, as the contributor pre-authorised"
+        EDITS_ACCEPTED = "edits_accepted", "Edits accepted by the contributor"
+        EDITS_REPLIED = "edits_replied", "The contributor replied to the edits"
+        DECLINE_PROPOSED = "decline_proposed", "Decline proposed"
+        DECLINE_OVERTURNED = "decline_overturned", "Decline overturned by a second moderator"
+        DECLINED = "declined", "Declined, confirmed by a second moderator"
+        PAUSED = "paused", "Paused for safeguarding"
+        SAFEGUARDING_HANDLED = "safeguarding_handled", "Safeguarding handled: back to moderation"
+        APPEAL_LODGED = "appeal_lodged", "Appeal lodged by the contributor"
+        APPEAL_PUBLISHED = "appeal_published", "Appeal decided: published"
+        APPEAL_EDITS = "appeal_edits_proposed", "Appeal decided: published once the contributor agrees to edits"
+        APPEAL_DECLINE_UPHELD = "appeal_decline_upheld", "Appeal decided: the decline stands"
+        PUBLISHED = "published", "Published"
+        PUBLISHED_WITH_EDITS = "published_with_edits", "Published with edits the contributor agreed to"
+        FLAGGED_CRITICAL = "flagged_critical", "Flagged as critical of services"
+        UNFLAGGED_CRITICAL = "unflagged_critical", "No longer flagged as critical of services"
+        CONSENT_EXPIRED = "consent_expired", "Unpublished: the contributor's consent ended"
+        WITHDRAWN = "withdrawn", "Withdrawn and erased by the contributor"
+
     story_ref = models.PositiveBigIntegerField(db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor_role = models.CharField(max_length=16, choices=Actor.choices)
-    action = models.CharField(max_length=40)
+    action = models.CharField(max_length=40, choices=Action.choices)
     policy_code = models.CharField(max_length=40, blank=True)
 
     class Meta:
@@ -26,5 +58,8 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} story {self.story_ref}: {self.action}"
 
     @classmethod
-    def record(cls, story_ref: int, action: str, actor_role: str, policy_code: str = "") -> "AuditEvent":
-        return cls.objects.create(story_ref=story_ref, action=action, actor_role=actor_role, policy_code=policy_code)
+    def record(cls, story_ref: int, action: Action, actor_role: str, policy_code: str = "") -> "AuditEvent":
+        # An unregistered step fails here (ValueError) rather than being logged as a code the report cannot count.
+        return cls.objects.create(
+            story_ref=story_ref, action=cls.Action(action), actor_role=actor_role, policy_code=policy_code
+        )

@@ -21,6 +21,7 @@ class StoryStatus(models.TextChoices):
     AWAITING_CONTRIBUTOR = "awaiting_contributor", "Waiting for you to check"
     IN_MODERATION = "in_moderation", "Being reviewed"
     EDITS_PROPOSED = "edits_proposed", "Edits suggested, waiting for you"
+    PUBLISHING = "publishing", "Being published"
     PUBLISHED = "published", "Published"
     DECLINED = "declined", "Not published"
     APPEAL = "appeal", "Appeal being reviewed"
@@ -53,6 +54,11 @@ STATUS_EXPLANATIONS: dict[str, tuple[str, str]] = {
     StoryStatus.EDITS_PROPOSED: (
         "A moderator has suggested some changes.",
         "Look at the changes and accept them or reply. Nothing is published until you agree.",
+    ),
+    StoryStatus.PUBLISHING: (
+        "Your story has been approved and is being published.",
+        "It will be on the site soon, once your recording (if you sent one) has been prepared for it. "
+        "You don't need to do anything.",
     ),
     StoryStatus.PUBLISHED: (
         "Your story is published.",
