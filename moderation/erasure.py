@@ -14,6 +14,7 @@ from wagtail.search.models import IndexEntry
 
 from stories.links import public_urls, purge
 from stories.models import StoryMedia, StoryPage
+from stories.signals import story_withdrawn
 from transcription.services import forget_story
 
 from .models import AuditEvent, Contribution, WithdrawnStoryKey
@@ -38,10 +39,8 @@ def erase_story(contribution: Contribution) -> None:
         contribution.delete()  # consent records go with it (on_delete=CASCADE)
         AuditEvent.record(story_ref, AuditEvent.Action.WITHDRAWN, AuditEvent.Actor.CONTRIBUTOR)
         if page is not None:
-            # Researchers who exported the story are asked to delete their copies, once the erasure has committed.
-            from research.exports import notify_exporters_of_withdrawal
-
-            transaction.on_commit(lambda: notify_exporters_of_withdrawal(story_ref))
+            # Others that hold something of the story (research exports) hear of it once the erasure has committed.
+            transaction.on_commit(lambda: story_withdrawn.send(sender=StoryPage, story_ref=story_ref))
 
 
 def erase_media(media: StoryMedia) -> None:

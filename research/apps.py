@@ -31,8 +31,14 @@ class ResearchConfig(AppConfig):
     verbose_name = "Emerging themes and research"
 
     def ready(self):
+        # Deferred for start-up order: models can be imported only once every app is loaded.
         from stories.page_cache import invalidate
+        from stories.signals import story_withdrawn
+
+        from .exports import notify_exporters_of_withdrawal
 
         post_migrate.connect(grant_group_permissions, sender=self, dispatch_uid="research_group_permissions")
         # /themes/ shows emerging themes: a renamed, hidden or re-run theme makes cached public pages stale.
         post_save.connect(invalidate, sender="research.EmergingTheme", dispatch_uid="research_theme_invalidates_cache")
+        # Researchers who exported a withdrawn story are asked to delete their copies.
+        story_withdrawn.connect(notify_exporters_of_withdrawal, dispatch_uid="research_exports_hear_of_withdrawals")

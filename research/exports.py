@@ -111,7 +111,7 @@ def create_export(user, export_format: str, story_ids: Sequence[int] | None = No
     return export, content
 
 
-def notify_exporters_of_withdrawal(story_ref: int) -> int:
+def notify_exporters_of_withdrawal(story_ref: int, **signal_kwargs) -> int:
     """Ask everyone who exported this story to delete it; called when the story is withdrawn. Returns how many
     people were told. The email names the story by number and export date only, never by its content."""
     items = list(
