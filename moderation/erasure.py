@@ -1,7 +1,8 @@
 """Erasure: when a contributor withdraws, their story is taken down and erased.
 
 Gone: the page and all its revisions, workflow states and admin log entries, the story's media files (original,
-published copy, thumbnail), its transcript and transcription job, its consent records and its contribution.
+published copy, thumbnail), its transcript and transcription job, a publication still under way, queued task
+payloads, its consent records and its contribution.
 Kept: a content-free AuditEvent ("withdrawn") and a tombstone of the story key's hash, so the contributor's link
 says what happened instead of "not found".
 Files are deleted once the database transaction commits, so a failed erasure never leaves a page without its media.
@@ -12,12 +13,14 @@ from django.db import connection, transaction
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision, WorkflowState
 from wagtail.search.models import IndexEntry
 
+from base import task_payloads
 from stories.links import public_urls, purge
 from stories.models import StoryMedia, StoryPage
 from stories.signals import story_withdrawn
 from transcription.services import forget_story
 
 from .models import AuditEvent, Contribution, WithdrawnStoryKey
+from .publication import publish_decided_story
 
 # Wagtail writes a page's title into its log messages and audit entries when unpublishing and deleting it; the
 # title is replaced first so nothing of the story reaches the logs.
@@ -36,7 +39,10 @@ def erase_story(contribution: Contribution) -> None:
             erase_search_traces(page.pk)
             transaction.on_commit(lambda: purge(urls))
         WithdrawnStoryKey.objects.get_or_create(key_hash=contribution.key_hash)
-        contribution.delete()  # consent records go with it (on_delete=CASCADE)
+        # A publication still queued goes with its payload; one running finds its Publication gone and publishes
+        # nothing (moderation.publication).
+        task_payloads.delete_payloads(publish_decided_story, contribution.pk)
+        contribution.delete()  # consent records and any pending publication go with it (on_delete=CASCADE)
         AuditEvent.record(story_ref, AuditEvent.Action.WITHDRAWN, AuditEvent.Actor.CONTRIBUTOR)
         if page is not None:
             # Others that hold something of the story (research exports) hear of it once the erasure has committed.

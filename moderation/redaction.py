@@ -12,7 +12,6 @@ keep word timings aligned to what Whisper heard (transcription.corrections).
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from stories.media_publishing import make_published_copy
 from stories.models import StoryPage
 
 from .models import EditProposal, Redaction
@@ -206,11 +205,6 @@ def silence_ranges(redactions) -> list[tuple[float, float]]:
     """The time ranges to silence in the published media: every redacted transcript span with word timings."""
     spoken = [r for r in redactions if r.target == Redaction.Target.TRANSCRIPT and r.start_time is not None]
     return merge_ranges((r.start_time, r.end_time) for r in spoken)
-
-
-def make_redacted_media_copy(media, redactions) -> None:
-    """Write the media's published copy (no metadata) with every redacted word silenced. The original stays private."""
-    make_published_copy(media, silence=silence_ranges(redactions))
 
 
 # --- Moderators' draft redactions ---------------------------------------------------------------------------------

@@ -192,8 +192,8 @@ def _publish(task_state, contribution, user):
     if appeal:
         _close_appeal(appeal, Appeal.Status.PUBLISHED, user, "Published.")
         record(contribution, AuditEvent.Action.APPEAL_PUBLISHED, user)
-    # Approving the last task finishes the workflow, whose finish action publishes under governance
-    # (moderation.publication.finish_workflow).
+    # Approving the last task finishes the workflow, whose finish action records the decision and has the worker
+    # publish under governance (moderation.publication.finish_workflow).
     task_state.approve(user=user)
 
 
@@ -370,7 +370,8 @@ def _task_state_at(contribution: Contribution, stage: str) -> ModerationTaskStat
 
 @transaction.atomic
 def accept_edits(contribution: Contribution) -> None:
-    """The contributor agrees to the proposed edits: the story is published with them."""
+    """The contributor agrees to the proposed edits: the story is published with them (by the same path as a
+    moderator's decision to publish)."""
     task_state = _task_state_at(contribution, Stage.WITH_CONTRIBUTOR)
     proposal = sent_proposal(contribution)
     proposal.status = EditProposal.Status.ACCEPTED

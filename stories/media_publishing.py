@@ -1,7 +1,8 @@
 """The published copy of a story's media: web-safe, free of metadata, with redacted moments silenced.
 
-Publication calls `make_published_copy(media)`; when moderators redact a spoken passage it passes the passage's
-times as `silence`. The original stays private; the copy is the only file the public views ever serve.
+Publication calls `write_published_copy(media)` in a background task, outside any database transaction, and points
+the media at the copy when it publishes; when moderators redact a spoken passage it passes the passage's times as
+`silence`. The original stays private; the copy is the only file the public views ever serve.
 
 The copy is written by a fresh muxer that is given no metadata at all (no title, artist, location, `©xyz` GPS, or
 encoder tags: `bitexact` stops FFmpeg adding its own), carrying only the chosen audio and video streams, so chapters,
@@ -81,12 +82,13 @@ def local_path(field: FieldFile) -> Iterator[Path]:
         yield Path(copy.name)
 
 
-def make_published_copy(media: StoryMedia, silence: Sequence[tuple[float, float]] = ()) -> None:
-    """Write the metadata-free, web-safe copy of `media` into `media.published_file`, replacing any earlier copy.
+def write_published_copy(media: StoryMedia, silence: Sequence[tuple[float, float]] = ()) -> str:
+    """Write the metadata-free, web-safe copy of `media` to storage under a new name, and return that name.
 
-    `silence` lists (start, end) times in seconds from the start of the audio (the transcript's timeline) to mute;
-    giving any means the audio is re-encoded. Raises MediaRejected if the original isn't media we can read (a file
-    put in through the admin skips intake, so it is checked here too).
+    The media row is not changed: the caller points `published_file` at the copy when it publishes, so the long
+    encode needs no database transaction. `silence` lists (start, end) times in seconds from the start of the audio
+    (the transcript's timeline) to mute; giving any means the audio is re-encoded. Raises MediaRejected if the
+    original isn't media we can read (a file put in through the admin skips intake, so it is checked here too).
     """
     with local_path(media.file) as source:
         probed = probe(source, enforce_caps=False)  # accepted already: a cap lowered since must not strand it
@@ -96,9 +98,18 @@ def make_published_copy(media: StoryMedia, silence: Sequence[tuple[float, float]
         with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
             target = Path(workdir) / f"published{target_format.extension}"
             _write_copy(source, target, target_format, silence)
-            previous = media.published_file.name
+            field = media.published_file
             with target.open("rb") as content:
-                media.published_file.save(target.name, File(content), save=False)
+                return field.storage.save(
+                    field.field.generate_filename(media, target.name), File(content), max_length=field.field.max_length
+                )
+
+
+def make_published_copy(media: StoryMedia, silence: Sequence[tuple[float, float]] = ()) -> None:
+    """Write the published copy and point `media.published_file` at it at once, replacing any earlier copy (for
+    media published outside a story's governance, such as the demo's)."""
+    previous = media.published_file.name
+    media.published_file.name = write_published_copy(media, silence)
     media.save(update_fields=["published_file"])
     if previous:
         media.published_file.storage.delete(previous)

@@ -22,6 +22,7 @@ from tests import media_factory, sharing
 from tests.factories import ConsentRecordFactory, ContributionFactory, site_tree
 from tests.moderators import action_url, moderator, sign_in
 from tests.public_site import build_site, media
+from tests.workers import run_queue
 from transcription.models import Transcript
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +127,7 @@ def test_a_withdrawn_story_leaves_no_trace_in_any_table_or_file(client, tmp_path
         redact_nurse_kay()
         mo.post(action_url(contribution, "propose_edits"))
         client.post(f"/my-story/{key}/edits/", {"answer": "accept"})
+    run_queue("publication")
     page.refresh_from_db()
     media.refresh_from_db()
     assert page.live and media.published_file.name
@@ -175,7 +177,9 @@ def test_withdrawal_purges_the_story_from_a_configured_frontend_cache(settings, 
     contribution = ContributionFactory(story=story)
     ConsentRecordFactory(contribution=contribution)
     start_moderation(contribution)
-    perform_action(story.current_workflow_task_state, moderator(), "publish")
+    with django_capture_on_commit_callbacks(execute=True):
+        perform_action(story.current_workflow_task_state, moderator(), "publish")
+    run_queue("publication")
 
     with django_capture_on_commit_callbacks(execute=True):
         erase_story(contribution)

@@ -22,6 +22,7 @@ from stories.models import StoryPage
 from tests import sharing
 from tests.factories import site_tree
 from tests.moderators import action_url, moderator, peer_moderator, sign_in
+from tests.workers import run_queue
 
 # The heart of moderation runs again on PostgreSQL with the Redis/RQ queue (tests/run_suite.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.production_parts]
@@ -102,6 +103,11 @@ def test_edits_go_to_the_contributor_and_publish_when_they_accept(client, django
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/my-story/{key}/edits/", {"answer": "accept"})
     assert response.status_code == 302
+    # Accepting is a decision to publish, like a moderator's: recorded at once, carried out by the worker.
+    contribution.refresh_from_db()
+    assert contribution.status == StoryStatus.PUBLISHING and not StoryPage.objects.get(pk=contribution.story_id).live
+    assert "Being published" in client.get(f"/my-story/{key}/").content.decode()
+    run_queue("publication")
 
     contribution.refresh_from_db()
     assert contribution.status == StoryStatus.PUBLISHED and contribution.published_at
@@ -123,7 +129,9 @@ def test_edits_go_to_the_contributor_and_publish_when_they_accept(client, django
     ]
 
 
-def test_minimal_identifying_edits_publish_without_waiting_when_preauthorised(client):
+def test_minimal_identifying_edits_publish_without_waiting_when_preauthorised(
+    client, django_capture_on_commit_callbacks
+):
     contribution, key = share(client)
     ConsentRecord.objects.filter(contribution=contribution).update(minimal_edits_preauthorised=True)
     mo = sign_in(moderator())
@@ -131,7 +139,9 @@ def test_minimal_identifying_edits_publish_without_waiting_when_preauthorised(cl
         f"/admin/moderation/story/{contribution.pk}/redactions/",
         {"where": "body:0", "passage": "Jane Doe", "occurrence": 1, "code": "identifies_third_party", "label": "name"},
     )
-    assert mo.post(action_url(contribution, "propose_edits")).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mo.post(action_url(contribution, "propose_edits")).status_code == 302
+    run_queue("publication")
 
     contribution.refresh_from_db()
     assert contribution.status == StoryStatus.PUBLISHED
@@ -142,7 +152,7 @@ def test_minimal_identifying_edits_publish_without_waiting_when_preauthorised(cl
     assert "Made under the contributor&#x27;s pre-authorisation" in history and "[name removed]" in history
 
 
-def test_a_reply_to_edits_returns_the_story_to_the_moderator(client):
+def test_a_reply_to_edits_returns_the_story_to_the_moderator(client, django_capture_on_commit_callbacks):
     contribution, key = share(client)
     mo = sign_in(moderator())
     mo.post(
@@ -164,7 +174,9 @@ def test_a_reply_to_edits_returns_the_story_to_the_moderator(client):
     review = mo.get(f"/admin/moderation/story/{contribution.pk}/").content.decode()
     assert "Please keep &#x27;peer worker&#x27;." in review
     # The moderator can publish the story as the contributor wrote it.
-    assert mo.post(action_url(contribution, "publish")).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mo.post(action_url(contribution, "publish")).status_code == 302
+    run_queue("publication")
     assert "peer worker listened" in public_html(client, contribution)
 
 
@@ -217,7 +229,9 @@ def test_a_decline_needs_a_second_moderator_and_an_appeal_goes_to_someone_else(
     peer_client = sign_in(peer)
     review = peer_client.get(f"/admin/moderation/story/{contribution.pk}/").content.decode()
     assert "This really is my story about money worries." in review
-    assert peer_client.post(action_url(contribution, "publish")).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert peer_client.post(action_url(contribution, "publish")).status_code == 302
+    run_queue("publication")
 
     contribution.refresh_from_db()
     assert contribution.status == StoryStatus.PUBLISHED
@@ -291,10 +305,12 @@ def test_a_pause_shows_the_contributor_where_to_get_help_and_is_not_a_decline(
     assert SafeguardingConcern.objects.get().status == SafeguardingConcern.Status.RESOLVED
 
 
-def test_a_story_is_unpublished_when_its_consent_expires(client):
+def test_a_story_is_unpublished_when_its_consent_expires(client, django_capture_on_commit_callbacks):
     end = datetime.date.today() + datetime.timedelta(days=30)
     contribution, key = share(client, expiry="date", expires_on=end.isoformat())
-    sign_in(moderator()).post(action_url(contribution, "publish"))
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_in(moderator()).post(action_url(contribution, "publish"))
+    run_queue("publication")
     story = StoryPage.objects.get(pk=contribution.story_id)
     assert client.get(story.url).status_code == 200
 

@@ -2,6 +2,7 @@
 the contributor's consent choices."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -14,6 +15,7 @@ from stories.models import StoryPage
 from tests.factories import ConsentRecordFactory, ContributionFactory, StoryPageFactory, site_tree
 from tests.moderators import action_url, moderator, sign_in
 from tests.public_site import media
+from tests.workers import run_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +70,7 @@ def test_wagtails_dashboard_lists_stories_awaiting_this_moderators_review():
     assert "Awaiting your review" in dashboard and contribution.story.title in dashboard
 
 
-def test_publication_applies_anonymity_and_my_words_not_my_voice():
+def test_publication_applies_anonymity_and_my_words_not_my_voice(django_capture_on_commit_callbacks):
     contribution = new_story(
         identity=ConsentRecord.Identity.ANONYMOUS, media_use=ConsentRecord.MediaUse.TRANSCRIPT_ONLY
     )
@@ -77,19 +79,26 @@ def test_publication_applies_anonymity_and_my_words_not_my_voice():
     contribution.story.refresh_from_db()
     contribution.story.save_revision()
     assert story_media.published_file  # made by the test helper; publication must remove it
+    copy = Path(story_media.published_file.path)
     workflows.start_moderation(contribution)
-    workflows.perform_action(contribution.story.current_workflow_task_state, moderator(), "publish")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflows.perform_action(contribution.story.current_workflow_task_state, moderator(), "publish")
+    run_queue("publication")
 
     page = StoryPage.objects.get(pk=contribution.story_id)
     story_media.refresh_from_db()
     assert page.live and page.display_name == "" and page.show_media is False
-    assert not story_media.published_file
+    assert not story_media.published_file and not copy.exists()
 
 
-def test_a_story_for_researchers_only_is_published_behind_the_researchers_group(client):
+def test_a_story_for_researchers_only_is_published_behind_the_researchers_group(
+    client, django_capture_on_commit_callbacks
+):
     contribution = new_story(audience=ConsentRecord.Audience.RESEARCHERS)
     workflows.start_moderation(contribution)
-    workflows.perform_action(contribution.story.current_workflow_task_state, moderator(), "publish")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflows.perform_action(contribution.story.current_workflow_task_state, moderator(), "publish")
+    run_queue("publication")
     page = StoryPage.objects.get(pk=contribution.story_id)
     restriction = PageViewRestriction.objects.get(page=page)
     assert list(restriction.groups.values_list("name", flat=True)) == [roles.RESEARCHERS]

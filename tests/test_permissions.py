@@ -192,7 +192,7 @@ def test_a_story_key_opens_its_own_story_only(client):
     assert client.post(f"/my-story/{mine.key}/edits/", {"answer": "accept"}).status_code == 302
     mine.refresh_from_db()
     theirs.refresh_from_db()
-    assert mine.status == StoryStatus.PUBLISHED and theirs.status == StoryStatus.EDITS_PROPOSED
+    assert mine.status == StoryStatus.PUBLISHING and theirs.status == StoryStatus.EDITS_PROPOSED
 
     for url in ("/my-story/{}/edits/", "/my-story/{}/appeal/"):
         assert client.get(url.format("not-a-real-key")).status_code == 404

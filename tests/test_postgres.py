@@ -15,9 +15,10 @@ from wagtail.search.backends import get_search_backend
 
 from demo.content import ensure_consent_text, ensure_home_page, ensure_story_index
 from moderation.models import ConsentRecord, Contribution
-from moderation.publication import publish_story
+from moderation.publication import request_publication
 from moderation.submission import AlreadySubmitted, Submission, submit_story
 from stories.models import StoryPage
+from tests.workers import run_queue
 
 pytestmark = [pytest.mark.postgres, pytest.mark.production_parts]
 
@@ -71,7 +72,9 @@ def test_every_migration_is_applied():
 
 
 @pytest.mark.django_db
-def test_a_story_goes_from_submission_to_a_public_page_and_search(story_index, client):
+def test_a_story_goes_from_submission_to_a_public_page_and_search(
+    story_index, client, django_capture_on_commit_callbacks
+):
     submitted = submit_story(a_submission("I grow kohlrabi now.\n\nThe allotment taught me patience."))
 
     contribution = Contribution.objects.for_key(submitted.key)
@@ -80,7 +83,10 @@ def test_a_story_goes_from_submission_to_a_public_page_and_search(story_index, c
     assert contribution.consents.get().audience == ConsentRecord.Audience.PUBLIC
     assert client.get(contribution.story.url).status_code == 404
 
-    page = publish_story(contribution)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_publication(contribution)
+    run_queue("publication")  # the publication travels through Redis to an RQ worker too
+    page = StoryPage.objects.get(pk=contribution.story_id)
 
     response = client.get(page.url)
     assert response.status_code == 200

@@ -7,6 +7,7 @@ import statistics
 
 import pytest
 from django.core.cache import cache
+from django.test import TestCase
 
 from moderation import policy, workflows
 from moderation.expiry import expire_consents
@@ -25,6 +26,7 @@ from moderation.report import humanise
 from tests import sharing
 from tests.factories import site_tree
 from tests.moderators import moderator, peer_moderator
+from tests.workers import run_queue
 
 # The heart of moderation runs again on PostgreSQL with the Redis/RQ queue (tests/run_suite.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.production_parts]
@@ -40,8 +42,11 @@ def share(client, text: str) -> tuple[Contribution, str]:
 
 
 def act(contribution: Contribution, user, action: str, **data) -> None:
+    """Take a workflow action as it commits, and let the worker carry out any publication it decides."""
     contribution.refresh_from_db()
-    workflows.perform_action(workflows.current_task_state(contribution).specific, user, action, **data)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        workflows.perform_action(workflows.current_task_state(contribution).specific, user, action, **data)
+    run_queue("publication")
     contribution.refresh_from_db()
 
 

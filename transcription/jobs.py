@@ -21,9 +21,9 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django_tasks import task, task_backends
-from django_tasks.signals import task_finished
+from django_tasks import task
 
+from base import task_payloads
 from stories.models import StoryPage
 
 from . import engine
@@ -38,7 +38,7 @@ TEMP_DIR = Path(tempfile.gettempdir()) / "voicebox-transcription"
 RETRY_BASE_SECONDS = 30
 # An operator fixing a missing model is not instant: look again hourly.
 UNAVAILABLE_RETRY = timedelta(hours=1)
-DISCARDED = "discarded"
+DISCARDED = task_payloads.DISCARDED
 
 
 class LeaseLost(Exception):
@@ -208,7 +208,7 @@ def recover_expired_jobs() -> int:
 
 def _close_abandoned_task(task_id: str) -> None:
     """Mark the dead worker's task result failed, so the database queue does not show it RUNNING forever."""
-    if not task_id or not _uses_database_queue():
+    if not task_id or not task_payloads.uses_database_queue(transcribe_story):
         return
     from django_tasks_db.models import DBTaskResult
 
@@ -218,38 +218,6 @@ def _close_abandoned_task(task_id: str) -> None:
         exception_class_path=f"{__name__}.LeaseLost",
         traceback="The worker stopped renewing the transcription lease; the job was queued again.",
     )
-
-
-def _uses_database_queue() -> bool:
-    from django_tasks_db.backend import DatabaseBackend
-
-    return isinstance(task_backends[transcribe_story.backend], DatabaseBackend)
-
-
-def delete_task_payloads(story_id: int) -> None:
-    """Delete the queued task results that name this story. A task being run right now only loses its arguments
-    (the worker still has to record its end); its row is deleted when it finishes, see `_forget_discarded_task`."""
-    if _uses_database_queue():
-        from django_tasks_db.models import DBTaskResult
-
-        payloads = DBTaskResult.objects.filter(task_path=transcribe_story.module_path, args_kwargs__args__0=story_id)
-        payloads.filter(status="RUNNING").update(args_kwargs={"args": [], "kwargs": {}})
-        payloads.exclude(status="RUNNING").delete()
-    else:
-        _delete_rq_payloads(story_id)
-
-
-def _delete_rq_payloads(story_id: int) -> None:
-    import django_rq
-    from rq.job import Job
-    from rq.job import JobStatus as RQStatus
-
-    queue = django_rq.get_queue(transcribe_story.queue_name)
-    job_ids = set(queue.get_job_ids()) | set(queue.scheduled_job_registry.get_job_ids())
-    job_ids |= set(queue.finished_job_registry.get_job_ids()) | set(queue.failed_job_registry.get_job_ids())
-    for rq_job in Job.fetch_many(list(job_ids), connection=queue.connection):
-        if rq_job and list(rq_job.args) == [story_id] and rq_job.get_status() != RQStatus.STARTED:
-            rq_job.delete()
 
 
 def delete_temp_files(story_id: int) -> None:
@@ -321,14 +289,4 @@ class _Heartbeat:
             self.lost.set()
 
 
-def _forget_discarded_task(sender, task_result, **kwargs) -> None:
-    """A task that found its story withdrawn leaves no row behind (the worker has just recorded its end)."""
-    if task_result.task.module_path != transcribe_story.module_path or not _uses_database_queue():
-        return
-    if task_result.status == "SUCCESSFUL" and task_result.return_value == DISCARDED:
-        from django_tasks_db.models import DBTaskResult
-
-        DBTaskResult.objects.filter(id=task_result.id).delete()
-
-
-task_finished.connect(_forget_discarded_task, dispatch_uid="transcription-forget-discarded-task")
+task_payloads.forget_discarded(transcribe_story)

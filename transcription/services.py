@@ -6,6 +6,8 @@ forget_story(story_id)                               the erasure service, when a
 
 from django.db import transaction
 
+from base import task_payloads
+
 from . import jobs
 from .models import JobStatus, Transcript, TranscriptionJob
 
@@ -40,7 +42,7 @@ def forget_story(story_id: int) -> None:
     with transaction.atomic():
         Transcript.objects.filter(story_id=story_id).delete()
         TranscriptionJob.objects.filter(story_id=story_id).delete()
-        jobs.delete_task_payloads(story_id)
+        task_payloads.delete_payloads(jobs.transcribe_story, story_id)
     jobs.delete_temp_files(story_id)
 
 

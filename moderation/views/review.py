@@ -14,12 +14,22 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import policy, redaction, roles, workflows
-from ..models import AuditEvent, Contribution, Decision, EditProposal, Redaction, SafeguardingConcern, StoryStatus
+from .. import policy, publication, redaction, roles, workflows
+from ..models import (
+    AuditEvent,
+    Contribution,
+    Decision,
+    EditProposal,
+    Publication,
+    Redaction,
+    SafeguardingConcern,
+    StoryStatus,
+)
 from ..models.tasks import ModerationTaskState, Stage
 from ..state import current_task_state, latest_consent, story_paragraphs, story_transcript
 
-QUEUE_STATUSES = [StoryStatus.IN_MODERATION, StoryStatus.EDITS_PROPOSED, StoryStatus.APPEAL]
+# A story being published stays in the queue until it is: a failed attempt needs a moderator to see it.
+QUEUE_STATUSES = [StoryStatus.IN_MODERATION, StoryStatus.EDITS_PROPOSED, StoryStatus.APPEAL, StoryStatus.PUBLISHING]
 
 
 def forbidden_as_403(view):
@@ -78,7 +88,7 @@ def queue(request):
     _require_reviewer(request)
     contributions = (
         Contribution.objects.filter(status__in=QUEUE_STATUSES, story__isnull=False)
-        .select_related("story")
+        .select_related("story", "publication")
         .prefetch_related("story__storypage__content_notes")
         .order_by("submitted_at")
     )
@@ -89,13 +99,23 @@ def queue(request):
             {
                 "contribution": contribution,
                 "story": contribution.story.specific,
-                "stage": task_state.specific.get_stage_display()
-                if isinstance(task_state, ModerationTaskState)
-                else "Consent check",
+                "stage": _stage(contribution, task_state),
                 "actions": bool(_actions(contribution, request.user)),
+                "publication": _publication(contribution),
             }
         )
     return render(request, "moderation/admin/queue.html", {"rows": rows, "page_title": "Stories to moderate"})
+
+
+def _stage(contribution: Contribution, task_state) -> str:
+    if isinstance(task_state, ModerationTaskState):
+        return task_state.specific.get_stage_display()
+    return task_state.task.name if task_state else contribution.get_status_display()
+
+
+def _publication(contribution: Contribution) -> Publication | None:
+    """The publication under way (or failed), when the workflow has decided to publish the story."""
+    return getattr(contribution, "publication", None) if contribution.status == StoryStatus.PUBLISHING else None
 
 
 def _actions(contribution: Contribution, user) -> list[tuple[str, str, forms.Form | None]]:
@@ -126,9 +146,8 @@ def _review_context(request, contribution: Contribution, **overrides) -> dict:
         "segments": segments,
         "consent": latest_consent(contribution),
         "task_state": task_state,
-        "stage": task_state.specific.get_stage_display()
-        if isinstance(task_state, ModerationTaskState)
-        else (task_state.task.name if task_state else contribution.get_status_display()),
+        "stage": _stage(contribution, task_state),
+        "publication": _publication(contribution),
         "actions": _actions(contribution, request.user),
         "draft": proposals.filter(status=EditProposal.Status.DRAFT).first(),
         "proposals": proposals.exclude(status=EditProposal.Status.DRAFT),
@@ -235,6 +254,19 @@ def flag_critical(request, contribution_id: int):
     _require_reviewer(request)
     contribution = get_object_or_404(Contribution, pk=contribution_id, story__isnull=False)
     workflows.set_critical_of_services(contribution, request.user, request.POST.get("critical") == "yes")
+    return redirect("moderation_admin:review", contribution_id=contribution.pk)
+
+
+@forbidden_as_403
+@require_POST
+def retry_publication(request, contribution_id: int):
+    """Start a failed (or stalled) publication again: the decision to publish stands, only carrying it out failed."""
+    _require_reviewer(request)
+    contribution = get_object_or_404(Contribution, pk=contribution_id, story__isnull=False)
+    pending = _publication(contribution)
+    if pending is None or not publication.retry_publication(pending):
+        raise PermissionDenied
+    messages.success(request, "Publishing again. This page shows how it goes.")
     return redirect("moderation_admin:review", contribution_id=contribution.pk)
 
 

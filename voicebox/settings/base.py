@@ -200,7 +200,9 @@ VOICEBOX_MAX_UPLOAD_BYTES = env.int("VOICEBOX_MAX_UPLOAD_MB", default=500) * 102
 VOICEBOX_MAX_MEDIA_SECONDS = env.int("VOICEBOX_MAX_MEDIA_MINUTES", default=60) * 60
 
 # --- Background tasks: database queue by default, Redis/RQ with TASK_BACKEND=rq -----------------------------------
-TASK_QUEUES = ["default", "transcription"]
+# Publication (the media copy of a published story) and transcription have queues of their own: their tasks can
+# take many minutes, and should not hold up search indexing and cache purges on "default".
+TASK_QUEUES = ["default", "publication", "transcription"]
 TASK_BACKEND = env.str("TASK_BACKEND", default="db")
 # The RQ queue's Redis database. Give it a different database number from REDIS_URL's: clearing Django's Redis
 # cache empties its whole database, and would take every queued task with it.
@@ -214,9 +216,9 @@ if TASK_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
     # django-tasks-rq's job class runs the django-tasks Task; set here so a plain `manage.py rqworker` uses it.
     RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
-    # A transcription can take a long time: RQ's default 180 s job timeout would kill it.
+    # A transcription or a video's published copy can take a long time: RQ's default 180 s job timeout would kill it.
     RQ_QUEUES = {
-        name: {"URL": TASK_REDIS_URL, "DEFAULT_TIMEOUT": 4 * 60 * 60 if name == "transcription" else 600}
+        name: {"URL": TASK_REDIS_URL, "DEFAULT_TIMEOUT": 600 if name == "default" else 4 * 60 * 60}
         for name in TASK_QUEUES
     }
 else:
@@ -334,7 +336,7 @@ WAGTAILMEDIA = {
 WAGTAILADMIN_COMMENTS_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # A story is published only when its workflow finishes, and then under governance (consent applied, redactions,
-# the metadata-free media copy): see moderation.publication.
+# the metadata-free media copy, made by a background task): see moderation.publication.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "moderation.workflow_finish.finish_workflow"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
