@@ -251,7 +251,7 @@ def _check_magic(path: Path) -> None:
     raise MediaRejected.not_media()
 
 
-def _codec_name(stream) -> str:
+def codec_name(stream) -> str:
     # No codec context means FFmpeg has no decoder for it: certainly not on our list.
     return stream.codec_context.codec.canonical_name if stream and stream.codec_context else ""
 
@@ -260,7 +260,7 @@ def _inspect(container, max_seconds: float | None) -> ProbedMedia:
     audio, video = selected_streams(container)
     if audio is None:
         raise MediaRejected.no_audio()
-    audio_codec, video_codec = _codec_name(audio), _codec_name(video)
+    audio_codec, video_codec = codec_name(audio), codec_name(video)
     if audio_codec not in AUDIO_CODECS or (video and video_codec not in VIDEO_CODECS):
         raise MediaRejected.unsupported()
 

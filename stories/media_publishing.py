@@ -6,22 +6,26 @@ the media at the copy when it publishes; when moderators redact a spoken passage
 
 The copy is written by a fresh muxer that is given no metadata at all (no title, artist, location, `©xyz` GPS, or
 encoder tags: `bitexact` stops FFmpeg adding its own), carrying only the chosen audio and video streams, so chapters,
-subtitles, cover art and data tracks of the original are left behind.
+subtitles, cover art and data tracks of the original are left behind. Text can also ride inside a codec's own data,
+where no muxer sees it: Vorbis keeps its comments (ARTIST=, LOCATION=) in the codec headers a WebM carries whole, so
+Vorbis is re-encoded; H.264 keeps SEI messages (a camera's notes, an encoder's settings) among the pictures, so they
+are filtered out of every H.264 packet on its way into the copy.
 """
 
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import av
+from av.bitstream import BitStreamFilterContext
 from django.conf import settings
 from django.core.files import File
 from django.db.models.fields.files import FieldFile
 
-from .media_intake import open_media, probe, selected_streams
+from .media_intake import codec_name, open_media, probe, selected_streams
 from .models import StoryMedia
 
 AUDIO_BITRATE = 128_000
@@ -44,17 +48,21 @@ _MUXER_OPTIONS = {
     "mp4": {"fflags": "+bitexact", "movflags": "+faststart"},
     "webm": {"fflags": "+bitexact"},
 }
+# FFmpeg bitstream filters taking out the text a codec carries among its own data: SEI messages are H.264's NAL
+# unit type 6. (Opus, VP8 and VP9 carry none; AAC's fill elements are left: no filter reads them.)
+_IN_BAND_TEXT_FILTERS = {"h264": "filter_units=remove_types=6"}
 
 
 def published_format(kind: str, audio_codec: str, video_codec: str, *, reencode_audio: bool) -> PublishedFormat:
     """Keep what browsers play as it is; re-encode the rest. Audio: Opus in Ogg, or AAC in MP4. Video: H.264/AAC
-    in MP4, or VP8/VP9 with Opus in WebM; any other video codec (HEVC from phones, AV1) becomes H.264."""
+    in MP4, or VP8/VP9 with Opus in WebM; any other video codec (HEVC from phones, AV1) becomes H.264. Vorbis is
+    re-encoded to Opus: its headers hold free-text comments."""
     if kind == "audio":
         if audio_codec == "opus":
             return _format("ogg", ".ogg", None if not reencode_audio else "libopus", None)
         return _format("mp4", ".m4a", None if audio_codec == "aac" and not reencode_audio else "aac", None)
     if video_codec in ("vp8", "vp9"):
-        keep_audio = audio_codec in ("opus", "vorbis") and not reencode_audio
+        keep_audio = audio_codec == "opus" and not reencode_audio
         return _format("webm", ".webm", None if keep_audio else "libopus", None)
     keep_audio = audio_codec == "aac" and not reencode_audio
     return _format("mp4", ".mp4", None if keep_audio else "aac", None if video_codec == "h264" else "libx264")
@@ -124,34 +132,61 @@ def _write_copy(source: Path, target: Path, fmt: PublishedFormat, silence: Seque
         writers = {audio_in.index: _audio_writer(out, audio_in, fmt.audio_encoder, silence)}
         if video_in is not None:
             writers[video_in.index] = _video_writer(out, video_in, fmt.video_encoder)
+        muxer = _TextFreeMuxer(out)
         for packet in inp.demux([s for s in (audio_in, video_in) if s is not None]):
-            writers[packet.stream.index].write(packet)
+            muxer.mux(writers[packet.stream.index].write(packet))
         for writer in writers.values():
-            writer.finish()
+            muxer.mux(writer.finish())
+        muxer.flush()
+
+
+class _TextFreeMuxer:
+    """Muxes the copy's packets, first filtering out the text their codec carries in band (H.264 SEI messages)."""
+
+    def __init__(self, out):
+        out.start_encoding()  # opens the encoders: each stream's parameters are final, as its filter needs them
+        self.out = out
+        self.filters = {
+            stream.index: BitStreamFilterContext(_IN_BAND_TEXT_FILTERS[codec_name(stream)], in_stream=stream)
+            for stream in out.streams
+            if codec_name(stream) in _IN_BAND_TEXT_FILTERS
+        }
+
+    def mux(self, packets: Iterable[av.Packet]) -> None:
+        for packet in packets:
+            self._mux_filtered(packet.stream, packet)
+
+    def flush(self) -> None:
+        for index in self.filters:
+            self._mux_filtered(self.out.streams[index], None)
+
+    def _mux_filtered(self, stream, packet: av.Packet | None) -> None:
+        text_filter = self.filters.get(stream.index)
+        for clean in text_filter.filter(packet) if text_filter else [packet]:
+            clean.stream = stream
+            self.out.mux(clean)
 
 
 class _PacketCopier:
     """Moves packets into the output untouched: no re-encoding, so nothing is lost."""
 
     def __init__(self, out, template):
-        self.out = out
         self.stream = out.add_stream_from_template(template, opaque=True)
 
-    def write(self, packet) -> None:
+    def write(self, packet) -> list[av.Packet]:
         if packet.dts is None and packet.pts is None:
-            return  # end-of-stream marker
+            return []  # end-of-stream marker
         packet.stream = self.stream
-        self.out.mux(packet)
+        return [packet]
 
-    def finish(self) -> None:
-        pass
+    def finish(self) -> list[av.Packet]:
+        return []
 
 
 class _AudioReencoder:
     """Decodes, mutes the given time ranges sample-exactly, and encodes to a web-safe codec."""
 
     def __init__(self, out, source, encoder: str, silence: Sequence[tuple[float, float]]):
-        self.out = out
         self.rate = 48_000  # Opus only runs at 48 kHz; AAC is happy with it too
         layout = "mono" if source.codec_context.channels == 1 else "stereo"
         self.stream = out.add_stream(encoder, rate=self.rate, layout=layout)
@@ -161,18 +196,17 @@ class _AudioReencoder:
         self.mute = sorted((round(start * self.rate), round(end * self.rate)) for start, end in silence if end > start)
         self.position = 0  # samples written so far: the timeline the transcript's times are on
 
-    def write(self, packet) -> None:
+    def write(self, packet) -> list[av.Packet]:
         # The demuxer's end-of-stream packet flushes the decoder, so its last frames arrive here too.
-        for frame in self.decoder.decode(packet):
-            self._encode(self.resampler.resample(frame))
+        return [
+            encoded for frame in self.decoder.decode(packet) for encoded in self._encode(self.resampler.resample(frame))
+        ]
 
-    def finish(self) -> None:
-        self._encode(self.resampler.resample(None))
-        self.out.mux(self.stream.encode(None))
+    def finish(self) -> list[av.Packet]:
+        return [*self._encode(self.resampler.resample(None)), *self.stream.encode(None)]
 
-    def _encode(self, frames) -> None:
-        for frame in frames:
-            self.out.mux(self.stream.encode(self._muted(frame)))
+    def _encode(self, frames) -> list[av.Packet]:
+        return [packet for frame in frames for packet in self.stream.encode(self._muted(frame))]
 
     def _muted(self, frame: av.AudioFrame) -> av.AudioFrame:
         start, end = self.position, self.position + frame.samples
@@ -193,7 +227,6 @@ class _VideoReencoder:
     """Re-encodes video browsers may not play (HEVC, AV1) to H.264, keeping size and frame timing."""
 
     def __init__(self, out, source, encoder: str):
-        self.out = out
         self.decoder = source.codec_context
         self.stream = out.add_stream(
             encoder, rate=source.average_rate or 25, options={"crf": VIDEO_CRF, "preset": "veryfast"}
@@ -205,19 +238,18 @@ class _VideoReencoder:
         self.stream.time_base = source.time_base
         self.stream.codec_context.time_base = source.time_base
 
-    def write(self, packet) -> None:
+    def write(self, packet) -> list[av.Packet]:
         # The demuxer's end-of-stream packet flushes the decoder, so its last frames arrive here too.
-        for frame in self.decoder.decode(packet):
-            self._encode(frame)
+        return [encoded for frame in self.decoder.decode(packet) for encoded in self._encode(frame)]
 
-    def finish(self) -> None:
-        self.out.mux(self.stream.encode(None))
+    def finish(self) -> list[av.Packet]:
+        return self.stream.encode(None)
 
-    def _encode(self, frame) -> None:
+    def _encode(self, frame) -> list[av.Packet]:
         pts = frame.pts
         frame = frame.reformat(width=self.stream.width, height=self.stream.height, format="yuv420p")
         frame.pts = pts
-        self.out.mux(self.stream.encode(frame))
+        return self.stream.encode(frame)
 
 
 def _audio_writer(out, source, encoder, silence):

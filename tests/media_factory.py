@@ -4,24 +4,28 @@ Every helper writes real, decodable media (no canned bytes), so the intake is te
 produces. Durations are short to keep the suite fast on two cores.
 """
 
+import io
+import struct
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
+from av.bitstream import BitStreamFilterContext
 
 SAMPLE_RATE = 48_000
 FRAME_SAMPLES = 960  # 20 ms at 48 kHz
 
 
-def _tone_frames(seconds: float, frequency: float, amplitude: float, rate: int = SAMPLE_RATE):
-    """Mono float frames of a sine tone (or silence when amplitude is 0), with running timestamps."""
+def _tone_frames(seconds: float, frequency: float, amplitude: float, rate: int = SAMPLE_RATE, layout: str = "mono"):
+    """Float frames of a sine tone (or silence when amplitude is 0), with running timestamps."""
     total = round(seconds * rate)
+    channels = 2 if layout == "stereo" else 1
     for start in range(0, total, FRAME_SAMPLES):
         count = min(FRAME_SAMPLES, total - start)
         t = (np.arange(start, start + count) / rate).astype(np.float32)
-        samples = (amplitude * np.sin(2 * np.pi * frequency * t)).astype(np.float32).reshape(1, -1)
-        frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout="mono")
+        samples = np.tile((amplitude * np.sin(2 * np.pi * frequency * t)).astype(np.float32), (channels, 1))
+        frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout=layout)
         frame.sample_rate = rate
         frame.pts = start
         frame.time_base = Fraction(1, rate)
@@ -93,6 +97,126 @@ def video_with_audio(
         container.mux(video.encode(None))
         _encode_all(container, audio, _tone_frames(seconds, 330.0, 0.5))
     return path
+
+
+# FFmpeg's own Vorbis encoder is experimental and stereo only.
+_ENCODER_OPTIONS = {"vorbis": {"strict": "experimental"}}
+_STEREO_ONLY = {"vorbis"}
+# Any UUID will do: SEI user data is "a UUID, then whatever the writer likes".
+_SEI_UUID = "d3b1e5a4-6c2f-4e8a-9f10-2b7c4d5e6f70"
+
+
+def tagged_media(
+    path: Path,
+    *,
+    container_format: str,
+    audio_codec: str,
+    video_codec: str | None = None,
+    container_tags: dict[str, str],
+    stream_tags: dict[str, str],
+    in_band_tags: dict[str, str],
+    seconds: float = 1.0,
+) -> Path:
+    """A recording carrying personal tags everywhere a file can: the container's tags, every stream's tags and,
+    where the codec has room for text of its own, in the codec data itself: Vorbis comments in the Vorbis headers
+    (carried whole into WebM and Matroska, as mkvmerge and browsers keep them; an Ogg muxer writes the stream's tags
+    there instead) and H.264 SEI user data (where cameras write their own notes)."""
+    layout = "stereo" if audio_codec in _STEREO_ONLY else "mono"
+    vorbis = _vorbis_with_comments(in_band_tags, seconds) if audio_codec == "vorbis" else None
+    with av.open(str(path), "w", format=container_format) as container:
+        container.metadata.update(container_tags)
+        video = None
+        if video_codec:
+            video = container.add_stream(video_codec, rate=25)
+            video.width, video.height, video.pix_fmt = 160, 120, "yuv420p"
+            video.metadata.update(stream_tags)
+        if vorbis is None:
+            audio = container.add_stream(
+                audio_codec, rate=SAMPLE_RATE, layout=layout, options=_ENCODER_OPTIONS.get(audio_codec, {})
+            )
+        else:
+            audio = container.add_stream_from_template(vorbis.template)
+            audio.codec_context.extradata = vorbis.extradata
+        audio.metadata.update(stream_tags)
+        container.start_encoding()
+        if video is not None:
+            _write_video(container, video, seconds, in_band_tags)
+        if vorbis is None:
+            _encode_all(container, audio, _tone_frames(seconds, 330.0, 0.5, layout=layout))
+        else:
+            for packet in vorbis.packets:
+                packet.stream = audio
+                container.mux(packet)
+    return path
+
+
+def _write_video(container, video, seconds: float, in_band_tags: dict[str, str]) -> None:
+    """Moving colour; H.264 also gets each in-band tag as SEI user data, put in by FFmpeg's own h264_metadata."""
+    sei = None
+    if video.codec_context.name == "libx264" and in_band_tags:
+        text = " ".join(f"{key}={value}" for key, value in in_band_tags.items())
+        sei = BitStreamFilterContext(f"h264_metadata=sei_user_data={_SEI_UUID}+{text}", in_stream=video)
+    frames = []
+    for index in range(round(seconds * 25)):
+        pixels = np.zeros((video.height, video.width, 3), dtype=np.uint8)
+        pixels[:, :, 0] = (index * 10) % 256
+        frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
+        frame.pts, frame.time_base = index, Fraction(1, 25)
+        frames.append(frame)
+    for packet in [packet for frame in [*frames, None] for packet in video.encode(frame)]:
+        for filtered in sei.filter(packet) if sei else [packet]:
+            filtered.stream = video
+            container.mux(filtered)
+
+
+class _Vorbis:
+    def __init__(self, source, extradata: bytes):
+        self.source = source
+        self.template = source.streams.audio[0]
+        self.extradata = extradata
+        self.packets = [packet for packet in source.demux(self.template) if packet.dts is not None]
+
+
+def _vorbis_with_comments(comments: dict[str, str], seconds: float) -> _Vorbis:
+    """Vorbis packets and codec headers whose comment header holds `comments` (FFmpeg's encoder writes none)."""
+    encoded = io.BytesIO()
+    with av.open(encoded, "w", format="matroska") as container:
+        stream = container.add_stream("vorbis", rate=SAMPLE_RATE, layout="stereo", options=_ENCODER_OPTIONS["vorbis"])
+        _encode_all(container, stream, _tone_frames(seconds, 330.0, 0.5, layout="stereo"))
+    encoded.seek(0)
+    source = av.open(encoded)
+    identification, _, setup = _split_xiph(source.streams.audio[0].codec_context.extradata)
+    return _Vorbis(source, _xiph_lace([identification, _vorbis_comment_header(comments), setup]))
+
+
+def _vorbis_comment_header(comments: dict[str, str]) -> bytes:
+    entries = [f"{key}={value}".encode() for key, value in comments.items()]
+    vendor = b"a phone's recorder app"
+    body = struct.pack("<I", len(vendor)) + vendor + struct.pack("<I", len(entries))
+    body += b"".join(struct.pack("<I", len(entry)) + entry for entry in entries)
+    return b"\x03vorbis" + body + b"\x01"
+
+
+def _split_xiph(data: bytes) -> list[bytes]:
+    """The packets of Xiph-laced codec private data (a count, the lengths in 255-runs, then the packets)."""
+    count, position, lengths = data[0] + 1, 1, []
+    for _ in range(count - 1):
+        length = 0
+        while data[position] == 255:
+            length, position = length + 255, position + 1
+        lengths.append(length + data[position])
+        position += 1
+    lengths.append(len(data) - position - sum(lengths))
+    packets = []
+    for length in lengths:
+        packets.append(data[position : position + length])
+        position += length
+    return packets
+
+
+def _xiph_lace(packets: list[bytes]) -> bytes:
+    sizes = b"".join(b"\xff" * (len(packet) // 255) + bytes([len(packet) % 255]) for packet in packets[:-1])
+    return bytes([len(packets) - 1]) + sizes + b"".join(packets)
 
 
 class _WriteOnlyStream:

@@ -375,6 +375,78 @@ def test_published_copy_of_tagged_ogg_is_clean(tmp_path):
     assert b"Sam" not in published.read_bytes()
 
 
+# Personal details at every level a file can hold them, each level with its own words to look for.
+CONTAINER_TAGS = {"artist": "Sam Container", "comment": "Recorded on Ward 7", "location": "+51.5074-000.1278/"}
+STREAM_TAGS = {"title": "Sam Stream", "comment": "Stream note Ward 8", "location": "+51.5075-000.1278/"}
+IN_BAND_TAGS = {"ARTIST": "Sam In-band", "LOCATION": "+51.5076-000.1278/"}
+MARKERS = ("Sam Container", "Ward 7", "51.5074", "Sam Stream", "Ward 8", "51.5075", "Sam In-band", "51.5076")
+PCM_SUFFIXES = ("s16", "s24", "s32", "f32", "f64")
+
+
+def _case(container_format, suffix, audio, video=None, expected=None):
+    """One accepted container and codec pair; `expected` is what the intake calls them (container, audio, video)."""
+    codec = {"libopus": "opus", "libmp3lame": "mp3", "libvpx": "vp8", "libvpx-vp9": "vp9", "libsvtav1": "av1"}
+    codec |= {"libx264": "h264", "libx265": "hevc"}
+    names = (codec.get(audio, audio), codec.get(video, video) if video else "")
+    case_id = f"{container_format}-{'+'.join(n for n in names[::-1] if n)}"
+    return pytest.param(container_format, suffix, audio, video, (expected or container_format, *names), id=case_id)
+
+
+# Every container the intake accepts, with every codec it accepts in it (audio alone, and video with sound).
+ACCEPTED_MEDIA = [
+    *(_case("ogg", ".ogg", audio) for audio in ("libopus", "vorbis", "flac")),
+    *(_case("ogg", ".ogv", "libopus" if i else "vorbis", "libvpx") for i in range(2)),
+    *(_case("webm", ".webm", audio) for audio in ("libopus", "vorbis")),
+    *(_case("webm", ".webm", a, v) for a in ("libopus", "vorbis") for v in ("libvpx", "libvpx-vp9", "libsvtav1")),
+    *(_case("matroska", ".mka", audio) for audio in ("aac", "flac", "alac", "libmp3lame", "pcm_s16le", "pcm_f32le")),
+    *(
+        _case("matroska", ".mkv", a, v)
+        for a, v in (("aac", "libx264"), ("aac", "libx265"), ("libmp3lame", "libsvtav1"))
+    ),
+    # Matroska holding only WebM's codecs is WebM to the intake.
+    *(_case("matroska", ".mka", audio, expected="webm") for audio in ("libopus", "vorbis")),
+    _case("matroska", ".mkv", "vorbis", "libvpx-vp9", expected="webm"),
+    *(_case("mp4", ".m4a", audio) for audio in ("aac", "alac", "libmp3lame", "flac", "libopus")),
+    *(_case("mp4", ".mp4", "aac", video) for video in ("libx264", "libx265", "libvpx-vp9", "libsvtav1")),
+    *(_case("mov", ".mov", "aac", video, expected="mp4") for video in ("libx264", "libx265")),
+    *(_case("mov", ".mov", f"pcm_{sample}be", expected="mp4") for sample in PCM_SUFFIXES),
+    _case("mp3", ".mp3", "libmp3lame"),
+    *(_case("wav", ".wav", f"pcm_{sample}le") for sample in PCM_SUFFIXES),
+    *(_case("wav", ".wav", pcm) for pcm in ("pcm_u8", "pcm_alaw", "pcm_mulaw")),
+    _case("flac", ".flac", "flac"),
+]
+
+
+@pytest.mark.parametrize(("container_format", "suffix", "audio", "video", "expected"), ACCEPTED_MEDIA)
+def test_public_copy_keeps_no_tag_of_any_level(tmp_path, container_format, suffix, audio, video, expected):
+    """Container tags, stream tags and in-band text (Vorbis comments in the codec headers, H.264 SEI user data) are
+    all left out of the public copy, whatever the container and codecs of the upload."""
+    source = media_factory.tagged_media(
+        tmp_path / f"upload{suffix}",
+        container_format=container_format,
+        audio_codec=audio,
+        video_codec=video,
+        container_tags=CONTAINER_TAGS,
+        stream_tags=STREAM_TAGS,
+        in_band_tags=IN_BAND_TAGS,
+    )
+    original = source.read_bytes()
+    assert b"Sam Container" in original or b"Sam Stream" in original  # the upload really is tagged
+    if expected[1] == "vorbis" and container_format != "ogg" or expected[2] == "h264":
+        assert b"Sam In-band" in original  # and carries text in the codec data itself
+    probed = probe(source)
+    assert (probed.container, probed.audio_codec, probed.video_codec) == expected
+
+    media = store_upload(upload(source.name, source), title="Tagged")
+    make_published_copy(media)
+    published = Path(media.published_file.path)
+    copy = published.read_bytes()
+    assert [marker for marker in MARKERS if marker.encode() in copy] == []
+    assert not set(MARKERS) & {value for value in all_tags(published).values()}
+    with av.open(str(published)) as container:  # still what was sent: sound, and pictures if there were any
+        assert {stream.type for stream in container.streams} == {"audio", "video"} if video else {"audio"}
+
+
 def test_phone_hevc_video_is_published_as_h264(tmp_path):
     clip = media_factory.video_with_audio(tmp_path / "iphone.mov", video_codec="libx265", size=(160, 120))
     media = store_upload(upload("iphone.mov", clip), title="HEVC")
