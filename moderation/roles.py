@@ -1,9 +1,11 @@
-"""Who may do what in moderation: the groups, and the questions the workflow asks about a user."""
+"""Who may do what: the groups, the one registry of their permissions, and the questions the workflow asks about a
+user."""
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from wagtail import hooks
 from wagtail.models import GroupPagePermission
 
 from .models import AuditEvent
@@ -31,6 +33,19 @@ GROUP_PERMISSIONS = {
     PEER_MODERATORS: ["wagtailadmin.access_admin", REVIEW_PERMISSION],
     RESEARCHERS: [],
 }
+
+# Other apps add what these groups may do with their own models through this Wagtail hook: a function returning
+# {group name: [permission names]}. Research adds its themes and exports so, without moderation importing research.
+GROUP_PERMISSIONS_HOOK = "register_group_permissions"
+
+
+def group_permissions() -> dict[str, set[str]]:
+    """Every group's permissions: moderation's own and every app's additions (the one registry of them)."""
+    granted = {name: set(permissions) for name, permissions in GROUP_PERMISSIONS.items()}
+    for contribute in hooks.get_hooks(GROUP_PERMISSIONS_HOOK):
+        for name, permissions in contribute().items():
+            granted.setdefault(name, set()).update(permissions)
+    return granted
 
 
 def _in_group(user, name: str) -> bool:
@@ -76,11 +91,12 @@ def safeguarding_leads():
 
 
 def ensure_groups() -> None:
-    """Create the moderation groups with their permissions. Idempotent; run after every migrate."""
-    for app_label in {perm.split(".")[0] for perms in GROUP_PERMISSIONS.values() for perm in perms}:
+    """Create the groups with every permission the registry gives them. Idempotent; run after every migrate."""
+    granted = group_permissions()
+    for app_label in {perm.split(".")[0] for perms in granted.values() for perm in perms}:
         # Permissions are normally created after all post-migrate handlers; these groups need them now.
         create_permissions(apps.get_app_config(app_label), verbosity=0)
-    for name, perms in GROUP_PERMISSIONS.items():
+    for name, perms in granted.items():
         group, _ = Group.objects.get_or_create(name=name)
         if name in (MODERATORS, PEER_MODERATORS):
             # Wagtail's own "Moderators" group starts with add/edit/publish on the whole page tree. Moderators act

@@ -9,6 +9,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from base.sections import REPORT_SECTIONS, THEME_INDEX_SECTIONS
+from moderation import roles
 
 from . import admin_views
 from .admin_views import CURATE_PERMISSION, EXPLORE_PERMISSION
@@ -133,3 +134,15 @@ def emerging_themes_on_the_themes_page(request):
 @hooks.register(REPORT_SECTIONS)
 def hidden_themes_in_the_moderation_report(request):
     return render_to_string("research/includes/hidden_themes_report.html", hidden_themes_context(), request=request)
+
+
+@hooks.register(roles.GROUP_PERMISSIONS_HOOK)
+def research_group_permissions():
+    """What each group may do with emerging themes and research stories. No group may add or delete a theme: themes
+    emerge from discovery, and a theme is hidden (for a policy reason), never deleted."""
+    curate = ["wagtailadmin.access_admin", "research.view_emergingtheme", CURATE_PERMISSION]
+    return {
+        roles.MODERATORS: curate,
+        roles.PEER_MODERATORS: curate,
+        roles.RESEARCHERS: ["wagtailadmin.access_admin", "research.view_emergingtheme", EXPLORE_PERMISSION],
+    }

@@ -2,10 +2,10 @@
 its own story only."""
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
-from moderation import workflows
+from moderation import roles, workflows
 from moderation.models import Contribution, StoryStatus
 from moderation.models.tasks import Stage
 from stories.models import StoryPage
@@ -197,3 +197,15 @@ def test_a_story_key_opens_its_own_story_only(client):
     for url in ("/my-story/{}/edits/", "/my-story/{}/appeal/"):
         assert client.get(url.format("not-a-real-key")).status_code == 404
         assert client.get(url.format(mine.key[:-1])).status_code == 404
+
+
+def test_every_group_has_what_the_one_permission_registry_gives_it():
+    granted = roles.group_permissions()
+    # Research adds its own permissions through the registry's hook; moderation names no research model.
+    assert "research.explore_research_stories" in granted[roles.RESEARCHERS]
+    assert "research.change_emergingtheme" in granted[roles.PEER_MODERATORS]
+    assert roles.REVIEW_PERMISSION in granted[roles.PEER_MODERATORS]
+    for name, permissions in granted.items():
+        group = Group.objects.get(name=name)
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        assert held >= permissions, name
