@@ -140,7 +140,9 @@ def test_known_keys_are_not_counted_as_guesses(client):
     assert {client.get(f"/my-story/{real.key}/").status_code for _ in range(30)} == {200}
 
 
-@pytest.mark.parametrize("status", [StoryStatus.PAUSED, StoryStatus.DECLINED, StoryStatus.EDITS_PROPOSED])
+@pytest.mark.parametrize(
+    "status", [StoryStatus.PAUSED, StoryStatus.DECLINED, StoryStatus.EDITS_PROPOSED, StoryStatus.PUBLISHING]
+)
 def test_every_status_is_explained_in_words(client, status):
     contribution = ContributionFactory(status=status)
     ConsentRecordFactory(contribution=contribution)
@@ -149,6 +151,8 @@ def test_every_status_is_explained_in_words(client, status):
 
     assert f"Where your story is: {StoryStatus(status).label}" in html
     assert f'{StoryStatus(status).label}\n        <span class="lifecycle-state">(you are here)</span>' in html
+    if status == StoryStatus.PUBLISHING:
+        assert 'Published\n        <span class="lifecycle-state">(to come)</span>' in html
 
 
 def test_withdrawing_asks_first_and_a_get_erases_nothing(client):

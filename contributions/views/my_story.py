@@ -33,7 +33,10 @@ def lifecycle(contribution: Contribution) -> list[dict]:
     """The stages of the story's way, each marked done, current or to come (words, not only colour)."""
     has_recording = bool(contribution.story and contribution.story.media_id)
     path = [stage for stage in MAIN_PATH if has_recording or stage not in RECORDING_STEPS]
-    if contribution.status not in path:
+    if contribution.status == StoryStatus.PUBLISHING:
+        # Decided, and the published copy is being made: one step before "Published", which is still to come.
+        path.insert(path.index(StoryStatus.PUBLISHED), StoryStatus.PUBLISHING)
+    elif contribution.status not in path:
         # Off the usual way: an expired story after publication; edits, a decline, an appeal or a pause after review.
         after = StoryStatus.PUBLISHED if contribution.status == StoryStatus.EXPIRED else StoryStatus.IN_MODERATION
         path = [*path[: path.index(after) + 1], contribution.status]
