@@ -6,10 +6,15 @@ class StoriesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from wagtail.signals import page_published
+        from wagtail.signals import page_published, page_unpublished
 
+        from .meaning import forget_vectors, queue_embedding
+        from .models import StoryPage
         from .page_cache import connect_invalidation
         from .search import refresh_search_statistics
 
         connect_invalidation()
         page_published.connect(refresh_search_statistics, dispatch_uid="search-statistics")
+        # A story is embedded (in the background) when published or changed, and forgotten when unpublished.
+        page_published.connect(queue_embedding, sender=StoryPage, dispatch_uid="story-meaning-published")
+        page_unpublished.connect(forget_vectors, sender=StoryPage, dispatch_uid="story-meaning-unpublished")

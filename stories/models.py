@@ -259,9 +259,17 @@ class StoryPage(PublicPage):
         return [note.name for note in self.content_notes.all()]
 
     def get_context(self, request, *args, **kwargs):
+        from .listing import ReaderPreferences, published_stories
+        from .meaning import similar_stories
+
         context = super().get_context(request, *args, **kwargs)
         context["content_notes"] = list(self.content_notes.all())
         context["themes"] = list(self.themes.all())
+        # Closest in meaning, in any language, among the stories this reader sees in lists (public, live, and without
+        # the content notes they chose to hide); cached with the page, whose cache key includes those choices.
+        context["similar_stories"] = similar_stories(
+            self, ReaderPreferences.from_request(request).apply(published_stories())
+        )
         return context
 
 
@@ -304,3 +312,40 @@ class PublicCacheGeneration(models.Model):
 
     def __str__(self):
         return f"Public cache generation {self.generation}"
+
+
+class StoryVector(models.Model):
+    """What a published story means, as numbers (stories/embeddings.py): never its words.
+
+    A story has one `story` row, the whole story embedded as e5 compares texts as equals (for stories like this and
+    emerging themes), and one `passage` row per chunk of its text or transcript, embedded as e5 passages to be found
+    (for search). Rows exist only while the story is live: they are deleted when it is unpublished, and go with the
+    page when it is erased. Vectors are little-endian float32 bytes, the same on SQLite and PostgreSQL.
+    """
+
+    class Kind(models.TextChoices):
+        STORY = "story", "Whole story"
+        PASSAGE = "passage", "Passage"
+
+    class Source(models.TextChoices):
+        BODY = "body", "Written text"
+        TRANSCRIPT = "transcript", "Transcript"
+
+    story = models.ForeignKey(StoryPage, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    position = models.PositiveIntegerField(default=0)
+    # Where a passage starts: a paragraph or a transcript line (its words are read from the story when shown).
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.BODY)
+    first = models.PositiveIntegerField(default=0)
+    vector = models.BinaryField()
+    # The digest of the text the story's vectors were made from: a story whose text is unchanged is not embedded again.
+    text_digest = models.CharField(max_length=64)
+    engine = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["story", "kind", "position"], name="one_vector_per_place")]
+        indexes = [models.Index(fields=["kind", "story"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.position} of story {self.story_id}"

@@ -52,7 +52,12 @@ def _empty_cache():
     database, and a page cached by one test would otherwise be served to the next."""
     from django.core.cache import cache
 
+    from stories.vector_index import vector_index
+
     cache.clear()
+    # The in-process index of story vectors is kept per generation of public content, which a rolled-back test
+    # database can reach again with other stories: each test starts with a fresh one.
+    vector_index.cache_clear()
 
 
 def require_service_in_ci(reachable: bool, what: str) -> None:

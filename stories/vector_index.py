@@ -1,0 +1,117 @@
+"""Finding stories by meaning: the one place stored vectors are searched, so an index of another kind can take over.
+
+VECTOR_INDEX (a setting) names the class. The default, `InProcessIndex`, works the same on SQLite and PostgreSQL:
+each process reads one kind of vector (StoryVector.Kind) into a single matrix the first time it is needed and again
+after public content changes (the page cache's generation, which storing or deleting vectors moves on), then scores
+a query against every row with one matrix product: a few milliseconds at 10,000 stories. A PostgreSQL deployment
+with the pgvector extension can name a class of its own instead, with the same two methods, whose `nearest` runs
+`ORDER BY vector <=> %s LIMIT %s` over a pgvector column under an HNSW index (see the README).
+"""
+
+import functools
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .embeddings import DIMENSIONS
+
+
+@dataclass(frozen=True)
+class Hit:
+    story_id: int
+    score: float  # cosine similarity of the story's best-matching row
+    source: str  # where that row starts in the story (for passages): StoryVector.Source
+    first: int
+
+
+class VectorIndex(Protocol):
+    def nearest(
+        self, kind: str, query: np.ndarray, limit: int, min_score: float = -1.0, among: Sequence[int] | None = None
+    ) -> list[Hit]:
+        """The `limit` stories (of `among`, if given) with the rows most alike to `query`, best first, at least
+        `min_score` alike."""
+
+    def vector_of(self, kind: str, story_id: int) -> np.ndarray | None:
+        """A story's first stored vector of this kind (its whole-story vector), or None."""
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    vectors: np.ndarray  # rows × DIMENSIONS, float32, grouped by story
+    story_ids: np.ndarray  # one per story, ascending
+    starts: np.ndarray  # each story's first row
+    sources: list[str]
+    firsts: np.ndarray
+
+
+class InProcessIndex:
+    def __init__(self):
+        self._loaded: dict[str, tuple[int, _Matrix]] = {}
+        self._lock = threading.Lock()
+
+    def _matrix(self, kind: str) -> _Matrix:
+        from .models import StoryVector
+        from .page_cache import current_generation
+
+        generation = current_generation()
+        loaded = self._loaded.get(kind)
+        if loaded is not None and loaded[0] == generation:
+            return loaded[1]
+        with self._lock:
+            rows = list(
+                StoryVector.objects.filter(kind=kind)
+                .order_by("story_id", "position")
+                .values_list("story_id", "source", "first", "vector")
+            )
+            row_story_ids = np.array([row[0] for row in rows], dtype=np.int64)
+            starts = np.flatnonzero(np.r_[True, row_story_ids[1:] != row_story_ids[:-1]]) if rows else np.zeros(0, int)
+            matrix = _Matrix(
+                vectors=np.frombuffer(b"".join(bytes(row[3]) for row in rows), dtype="<f4").reshape(-1, DIMENSIONS),
+                story_ids=row_story_ids[starts],
+                starts=starts,
+                sources=[row[1] for row in rows],
+                firsts=np.array([row[2] for row in rows], dtype=np.int64),
+            )
+            self._loaded[kind] = (generation, matrix)
+        return matrix
+
+    def nearest(
+        self, kind: str, query: np.ndarray, limit: int, min_score: float = -1.0, among: Sequence[int] | None = None
+    ) -> list[Hit]:
+        matrix = self._matrix(kind)
+        if not len(matrix.story_ids) or limit <= 0:
+            return []
+        scores = matrix.vectors @ np.asarray(query, dtype=np.float32)
+        best = np.maximum.reduceat(scores, matrix.starts)
+        if among is not None:
+            best[~np.isin(matrix.story_ids, np.asarray(among, dtype=np.int64))] = -np.inf
+        count = min(limit, len(best))
+        top = np.argpartition(-best, count - 1)[:count]
+        top = top[np.argsort(-best[top], kind="stable")]
+        ends = np.r_[matrix.starts[1:], len(scores)]
+        hits = []
+        for story in top:
+            if best[story] < min_score or best[story] == -np.inf:
+                break
+            row = matrix.starts[story] + int(np.argmax(scores[matrix.starts[story] : ends[story]]))
+            hits.append(
+                Hit(int(matrix.story_ids[story]), float(best[story]), matrix.sources[row], int(matrix.firsts[row]))
+            )
+        return hits
+
+    def vector_of(self, kind: str, story_id: int) -> np.ndarray | None:
+        matrix = self._matrix(kind)
+        position = int(np.searchsorted(matrix.story_ids, story_id))
+        if position == len(matrix.story_ids) or matrix.story_ids[position] != story_id:
+            return None
+        return matrix.vectors[matrix.starts[position]]
+
+
+@functools.cache
+def vector_index() -> VectorIndex:
+    return import_string(settings.VECTOR_INDEX)()
