@@ -1,10 +1,12 @@
 """Voicebox's own Wagtail workflow tasks: a consent check, then moderation under the charter.
 
-Moderators use Wagtail's dashboard, task queue, locking and history; these classes ask `moderation.workflows`
-which actions each user may take at each stage, and take them from its one registry (`ACTIONS`: label, form,
-step). That module is imported inside the methods: it needs these models, so it cannot be imported while they are
-being defined.
+Moderators use Wagtail's dashboard, task queue, locking and history; these classes ask the workflow
+(`moderation.workflows`) which actions each user may take at each stage, and take them from its one registry
+(`ACTIONS`: label, form, step). The workflow builds on these models, so it is not imported here: it is handed to
+the tasks once every app has loaded (`ModerationConfig.ready` calls `use_workflow`).
 """
+
+from types import ModuleType
 
 from django import forms
 from django.db import models
@@ -16,6 +18,9 @@ from .. import policy, roles
 
 class ReviewerAccess:
     """Who may open a story under review: reviewers see it; only superusers may change the page directly."""
+
+    # moderation.workflows, set by use_workflow() at start-up.
+    workflow: ModuleType
 
     def user_can_access_editor(self, obj, user):
         return roles.can_review(user)
@@ -30,12 +35,10 @@ class ConsentCheckTask(ReviewerAccess, Task):
     it waits for a moderator to check the consent (for example a consent given on paper) and let it through."""
 
     def start(self, workflow_state, user=None):
-        from ..workflows import consent_problem, record_consent_checked
-
         task_state = super().start(workflow_state, user=user)
-        if consent_problem(workflow_state.content_object) is None:
+        if self.workflow.consent_problem(workflow_state.content_object) is None:
             task_state.approve(user=None, update=False, comment="The consent record is complete.")
-            record_consent_checked(workflow_state.content_object)
+            self.workflow.record_consent_checked(workflow_state.content_object)
         return task_state
 
     def get_actions(self, obj, user):
@@ -100,45 +103,36 @@ class ModerationTask(ReviewerAccess, Task):
     task_state_class = ModerationTaskState
 
     def start(self, workflow_state, user=None):
-        from ..workflows import stage_for_new_review
-
         task_state = ModerationTaskState(
             workflow_state=workflow_state,
             status=TaskState.STATUS_IN_PROGRESS,
             revision=workflow_state.content_object.get_latest_revision(),
             task=self,
-            stage=stage_for_new_review(workflow_state.content_object),
+            stage=self.workflow.stage_for_new_review(workflow_state.content_object),
         )
         task_state.save()
         task_submitted.send(sender=ModerationTaskState, instance=task_state, user=user)
         return task_state
 
     def get_actions(self, obj, user):
-        from ..workflows import ACTIONS, available_actions
-
         task_state = obj.current_workflow_task_state
         if task_state is None or not roles.can_review(user):
             return []
         return [
-            (name, ACTIONS[name].label, ACTIONS[name].form is not None) for name in available_actions(task_state, user)
+            (name, self.workflow.ACTIONS[name].label, self.workflow.ACTIONS[name].form is not None)
+            for name in self.workflow.available_actions(task_state, user)
         ]
 
     def get_form_for_action(self, action):
-        from ..workflows import ACTIONS
-
-        return ACTIONS[action].form if action in ACTIONS else None
+        return self.workflow.ACTIONS[action].form if action in self.workflow.ACTIONS else None
 
     def on_action(self, task_state, user, action_name, **kwargs):
-        from ..workflows import perform_action
-
-        return perform_action(task_state.specific, user, action_name, **kwargs)
+        return self.workflow.perform_action(task_state.specific, user, action_name, **kwargs)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        from ..workflows import reviewable_task_state_ids
-
         if not roles.can_review(user):
             return TaskState.objects.none()
-        return TaskState.objects.filter(pk__in=reviewable_task_state_ids(self, user))
+        return TaskState.objects.filter(pk__in=self.workflow.reviewable_task_state_ids(self, user))
 
     @classmethod
     def get_description(cls):
@@ -147,3 +141,8 @@ class ModerationTask(ReviewerAccess, Task):
     class Meta:
         verbose_name = "Moderation task"
         verbose_name_plural = "Moderation tasks"
+
+
+def use_workflow(workflow: ModuleType) -> None:
+    """Hand the workflow to the tasks that ask it (called once, from ModerationConfig.ready)."""
+    ReviewerAccess.workflow = workflow
