@@ -91,6 +91,12 @@ def original_media(media_id: int, user) -> MediaFile:
         raise Http404
     if not any(may_review_story(user, story) for story in StoryPage.objects.filter(media=media)):
         raise Http404
+    return private_original(media)
+
+
+def private_original(media: StoryMedia) -> MediaFile:
+    """A private original for a caller that has already established who may hear it (its reviewer, or the
+    contributor holding the story's key or the share form it was recorded for)."""
     # The type was found by probing the content; anything unexpected is sent as bytes, never as something to render.
     content_type = media.content_type if media.content_type in ALLOWED_ORIGINAL_TYPES else "application/octet-stream"
     return MediaFile(media.file, content_type, f"voicebox-original-{media.pk}{PurePosixPath(media.file.name).suffix}")

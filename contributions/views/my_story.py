@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from moderation.erasure import erase_story
 from moderation.models import STATUS_EXPLANATIONS, Contribution, StoryStatus
-from stories.media_delivery import STAFF_CACHE_CONTROL, original_media, serve_media
+from stories.media_delivery import STAFF_CACHE_CONTROL, private_original, serve_media
 from stories.models import StoryMedia
 
 from ..keys import opens_story
@@ -26,7 +26,7 @@ RECORDING_STEPS = (StoryStatus.PROCESSING, StoryStatus.AWAITING_CONTRIBUTOR)
 
 def private_media_response(request, media: StoryMedia):
     """A private original for the one person allowed to hear it: seekable, never cached, typed by probed content."""
-    return serve_media(request, original_media(media.pk), cache_control=STAFF_CACHE_CONTROL)
+    return serve_media(request, private_original(media), cache_control=STAFF_CACHE_CONTROL)
 
 
 def lifecycle(contribution: Contribution) -> list[dict]:
