@@ -21,9 +21,13 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+from wagtail.models import Page
+from wagtail.signals import page_published, page_slug_changed, page_unpublished
 
 from .listing import ReaderPreferences
-from .models import PublicCacheGeneration
+from .models import ContentNote, PublicCacheGeneration, Theme
+from .reactions import render_experienced_too
 
 CACHE_KEY_PARAMS = ("theme", "format", "language", "page")
 # A stale copy is never served (its generation is old), and is gone from the cache itself within this time: a
@@ -62,8 +66,6 @@ def hole_renderer(name: str):
 
 @hole_renderer("experienced")
 def _experienced_too(request: HttpRequest, argument: str) -> str:
-    from .reactions import render_experienced_too
-
     return render_experienced_too(request, int(argument))
 
 
@@ -105,12 +107,6 @@ def _invalidate_if_live(instance, **kwargs) -> None:
 
 def connect_invalidation() -> None:
     """Invalidate on publish, edit, unpublish (withdrawal, expiry) and delete, and on anything pages show."""
-    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
-    from wagtail.models import Page
-    from wagtail.signals import page_published, page_slug_changed, page_unpublished
-
-    from .models import ContentNote, Theme
-
     page_published.connect(invalidate, dispatch_uid="public-cache-published")
     page_unpublished.connect(invalidate, dispatch_uid="public-cache-unpublished")
     page_slug_changed.connect(invalidate, dispatch_uid="public-cache-slug")
