@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from moderation.models import ConsentRecord, Contribution, StoryStatus
+from stories.meaning import story_vectors
 from stories.models import StoryPage
 
 from .discovery import Document
@@ -51,12 +52,22 @@ def story_text(page: StoryPage) -> str:
 
 
 def discovery_documents() -> list[Document]:
-    """Every story discovery may read, in a stable order (by page id) so runs are reproducible."""
+    """Every story discovery may read, in a stable order (by page id) so runs are reproducible, with the vectors
+    stored when each was published (a story not embedded yet is embedded by discovery itself)."""
     public_ids = set(public_stories().values_list("pk", flat=True))
-    pages = StoryPage.objects.filter(
-        Q(pk__in=public_stories().values("pk")) | Q(pk__in=research_stories().values("pk"))
+    pages = list(
+        StoryPage.objects.filter(
+            Q(pk__in=public_stories().values("pk")) | Q(pk__in=research_stories().values("pk"))
+        ).order_by("pk")
     )
+    vectors = story_vectors([page.pk for page in pages])
     return [
-        Document(story_id=page.pk, text=story_text(page), language=page.language, public=page.pk in public_ids)
-        for page in pages.order_by("pk")
+        Document(
+            story_id=page.pk,
+            text=story_text(page),
+            language=page.language,
+            public=page.pk in public_ids,
+            vector=vectors.get(page.pk),
+        )
+        for page in pages
     ]

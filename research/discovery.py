@@ -1,11 +1,17 @@
-"""Theme discovery: group stories by what they say, without deciding the themes in advance.
+"""Theme discovery: group stories by what they mean, across languages, without deciding the themes in advance.
 
-Method (chosen by adjusted mutual information on a labelled set; see `bench/theme_methods.py`):
-1. TF-IDF over the words of each story (stop words of every language present removed, sublinear counts);
-2. LSA (truncated SVD) to at most 200 dimensions, so large collections stay small in memory;
-3. average-linkage agglomerative clustering on cosine distance, cut where a group's stories are on average less
-   than 20% alike. No number of themes is fixed in advance, so a small theme is never folded into a big one just
-   to reach a count; groups of fewer than three stories are not themes, and their stories are outliers.
+Method "meaning" (chosen by measurement on real, labelled writing; see `bench/theme_methods.py`):
+1. each story's whole-story vector (stories/embeddings.py, multilingual-e5-small, as stored by stories/meaning.py
+   or embedded now when missing);
+2. each language's mean vector removed from its stories (then the vectors normalised again): what is left is what
+   a story says rather than which language it says it in, so a story told in Spanish joins its English theme;
+3. average-linkage agglomerative clustering on cosine distance, cut at `meaning_distance_threshold`. No number of
+   themes is fixed in advance, so a small theme is never folded into a big one just to reach a count; groups of
+   fewer than three stories are not themes, and their stories are outliers.
+If the embedding engine cannot load, discovery falls back to method "words" and says so (`DiscoveryResult.note`):
+TF-IDF (stop words of every language present removed, sublinear counts), LSA to at most 200 dimensions, and the same
+clustering cut at `distance_threshold`. Either way a theme is described by its characteristic phrases and words
+(TF-IDF) and quoted from its public stories.
 Large collections are clustered in seeded batches: each batch first joins stories to the themes found so far (by
 the same average-similarity rule), then clusters what is left together with earlier outliers. Memory stays bounded
 by the batch size, and a small theme whose stories arrive in different batches still forms.
@@ -13,7 +19,7 @@ by the batch size, and a small theme whose stories arrive in different batches s
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
@@ -21,6 +27,8 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from stop_words import LANGUAGE_MAPPING, get_stop_words
+
+from stories import embeddings
 
 # Words of two letters or more, in any alphabet; numbers (ages, years, doses) say little about a theme, and the
 # pieces of contractions ("couldn", "t") are not words.
@@ -30,6 +38,8 @@ WORD = re.compile(r"(?u)[^\W\d_]+(?:['’][^\W\d_]+)*")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Two quotes of one theme more alike than this (cosine) say the same thing; the second is skipped.
 QUOTE_MAX_SIMILARITY = 0.6
+# Average cosine distance (of language-centred e5 vectors) at which groups stop merging: see bench/theme_methods.py.
+MEANING_DISTANCE_THRESHOLD = 0.95
 # Phrases never run across punctuation: "emociones. Dejar" is not a phrase.
 CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]\"“”…–—]+")
 
@@ -41,6 +51,8 @@ class Document:
     language: str = "en"
     # Published for everyone with the contributor's consent: only these are quoted, and public terms come from these.
     public: bool = False
+    # The story's whole-story vector when it is stored already; embedded during discovery otherwise.
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,9 @@ class DiscoveredTheme:
 
 @dataclass(frozen=True)
 class DiscoveryParameters:
-    distance_threshold: float = 0.8  # average cosine distance at which groups stop merging
+    method: str = "meaning"  # or "words" (TF-IDF): what discovery falls back to without the embedding engine
+    meaning_distance_threshold: float = MEANING_DISTANCE_THRESHOLD
+    distance_threshold: float = 0.8  # the same for "words", on LSA vectors
     min_theme_size: int = 3
     lsa_dimensions: int = 200
     batch_size: int = 2000
@@ -74,13 +88,16 @@ class DiscoveryResult:
     themes: tuple[DiscoveredTheme, ...]  # largest first
     outlier_ids: tuple[int, ...]  # stories that fit no theme
     parameters: DiscoveryParameters = field(default_factory=DiscoveryParameters)
+    note: str = ""  # why discovery fell back to words, when it did
 
     @property
     def method(self) -> str:
+        if self.parameters.method == "meaning":
+            return "e5-language-centred-agglomerative"
         return "tfidf-lsa-agglomerative"
 
     def parameters_dict(self) -> dict:
-        return {"method": self.method, **asdict(self.parameters)}
+        return {**asdict(self.parameters), "method": self.method, "note": self.note}
 
 
 def stop_words_for(languages: Sequence[str]) -> list[str]:
@@ -96,9 +113,17 @@ def stop_words_for(languages: Sequence[str]) -> list[str]:
 def discover(documents: Sequence[Document], parameters: DiscoveryParameters | None = None) -> DiscoveryResult:
     """Group the documents into emerging themes; documents that fit no theme are returned as outliers."""
     parameters = parameters or DiscoveryParameters()
+    note = ""
+    meaning = None
+    if parameters.method == "meaning":
+        try:
+            meaning = centred_by_language(_story_vectors(documents), [document.language for document in documents])
+        except embeddings.EmbeddingsUnavailable as error:
+            note = f"Discovery by meaning is unavailable ({error}); themes were found by words instead."
+            parameters = replace(parameters, method="words")
     all_ids = tuple(document.story_id for document in documents)
     if len(documents) < parameters.min_theme_size:
-        return DiscoveryResult((), all_ids, parameters)
+        return DiscoveryResult((), all_ids, parameters, note)
     stop_words = stop_words_for([document.language for document in documents])
     vectorizer = TfidfVectorizer(
         stop_words=stop_words, token_pattern=TOKEN_PATTERN, min_df=2, max_df=0.5, sublinear_tf=True
@@ -106,17 +131,22 @@ def discover(documents: Sequence[Document], parameters: DiscoveryParameters | No
     try:
         tfidf = vectorizer.fit_transform([document.text for document in documents])
     except ValueError:  # no word occurs in two stories: nothing is shared, so nothing is a theme
-        return DiscoveryResult((), all_ids, parameters)
+        return DiscoveryResult((), all_ids, parameters, note)
     dimensions = min(parameters.lsa_dimensions, tfidf.shape[0] - 1, tfidf.shape[1] - 1)
     svd = TruncatedSVD(n_components=dimensions, random_state=parameters.seed) if dimensions >= 2 else None
     vectors = normalize(svd.fit_transform(tfidf) if svd else tfidf.toarray())
 
-    groups, outliers = _cluster(vectors, parameters)
+    if meaning is not None:
+        groups, outliers = _cluster(meaning, parameters.meaning_distance_threshold, parameters)
+    else:
+        groups, outliers = _cluster(vectors, parameters.distance_threshold, parameters)
     phrases = _phrase_counts(documents, stop_words)
     themes = []
     for members in groups:
+        # The most typical story first: closest to the theme's centre in the space it was found in.
+        space = meaning if meaning is not None else vectors
+        members = members[np.argsort(-(space[members] @ space[members].mean(axis=0)), kind="stable")]
         centroid = vectors[members].mean(axis=0)
-        members = members[np.argsort(-(vectors[members] @ centroid), kind="stable")]
         public_members = np.array([index for index in members if documents[index].public], dtype=int)
         themes.append(
             DiscoveredTheme(
@@ -127,24 +157,56 @@ def discover(documents: Sequence[Document], parameters: DiscoveryParameters | No
             )
         )
     themes.sort(key=lambda theme: -len(theme.story_ids))
-    return DiscoveryResult(tuple(themes), tuple(documents[index].story_id for index in sorted(outliers)), parameters)
+    outlier_ids = tuple(documents[index].story_id for index in sorted(outliers))
+    return DiscoveryResult(tuple(themes), outlier_ids, parameters, note)
 
 
-def _agglomerate(vectors: np.ndarray, parameters: DiscoveryParameters) -> list[np.ndarray]:
+def _story_vectors(documents: Sequence[Document]) -> np.ndarray:
+    """Each document's whole-story vector: the stored one, or embedded now (as e5 compares texts as equals)."""
+    missing = [index for index, document in enumerate(documents) if document.vector is None]
+    fresh = embeddings.embed([documents[index].text for index in missing], "query")
+    vectors = np.zeros((len(documents), embeddings.DIMENSIONS), dtype=np.float32)
+    vectors[missing] = fresh
+    for index, document in enumerate(documents):
+        if document.vector is not None:
+            vectors[index] = document.vector
+    return vectors
+
+
+def centred_by_language(vectors: np.ndarray, languages: Sequence[str]) -> np.ndarray:
+    """Remove each language's mean vector from its stories, and normalise again.
+
+    Every e5 vector carries a large share that says which language a text is in; removing it lets a story told in
+    Spanish sit beside the English stories that say the same. A language with a single story would lose everything
+    it says, so a language's mean is removed in proportion to how many stories share it (n / (n + 1)).
+    """
+    centred = np.array(vectors, dtype=np.float32, copy=True)
+    codes = np.array([language.split("-")[0].lower() for language in languages])
+    for language in set(codes):
+        rows = codes == language
+        centred[rows] -= centred[rows].mean(axis=0) * (rows.sum() - 1) / rows.sum()
+    return normalize(centred)
+
+
+def _agglomerate(vectors: np.ndarray, threshold: float, parameters: DiscoveryParameters) -> list[np.ndarray]:
     """Positions (into `vectors`) of each group of at least `min_theme_size` alike stories."""
-    if len(vectors) < parameters.min_theme_size:
+    # A story sharing no word with any other has no direction at all: it is an outlier, not a clustering error.
+    present = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)
+    if len(present) < parameters.min_theme_size:
         return []
     labels = AgglomerativeClustering(
-        n_clusters=None, metric="cosine", linkage="average", distance_threshold=parameters.distance_threshold
-    ).fit_predict(vectors)
-    groups = [np.flatnonzero(labels == label) for label in np.unique(labels)]
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold
+    ).fit_predict(vectors[present])
+    groups = [present[labels == label] for label in np.unique(labels)]
     return [group for group in groups if len(group) >= parameters.min_theme_size]
 
 
-def _cluster(vectors: np.ndarray, parameters: DiscoveryParameters) -> tuple[list[np.ndarray], list[int]]:
+def _cluster(
+    vectors: np.ndarray, threshold: float, parameters: DiscoveryParameters
+) -> tuple[list[np.ndarray], list[int]]:
     """Themes (arrays of document positions) and outlier positions, batch by batch in a seeded order."""
     order = np.random.default_rng(parameters.seed).permutation(len(vectors))
-    min_similarity = 1.0 - parameters.distance_threshold
+    min_similarity = 1.0 - threshold
     members: list[list[int]] = []
     sums: list[np.ndarray] = []  # each theme's sum of member vectors: sum @ v / n is v's average similarity to it
     outliers: list[int] = []
@@ -165,7 +227,7 @@ def _cluster(vectors: np.ndarray, parameters: DiscoveryParameters) -> tuple[list
         candidates = np.array((outliers + unjoined)[-parameters.batch_size :], dtype=int)
         outliers = [int(index) for index in outliers[: max(0, len(outliers) + len(unjoined) - len(candidates))]]
         grouped = np.zeros(len(candidates), dtype=bool)
-        for group in _agglomerate(vectors[candidates], parameters):
+        for group in _agglomerate(vectors[candidates], threshold, parameters):
             grouped[group] = True
             members.append([int(index) for index in candidates[group]])
             sums.append(vectors[candidates[group]].sum(axis=0))

@@ -39,6 +39,8 @@ def run_discovery(parameters: DiscoveryParameters | None = None) -> DiscoveryRun
         run.save(update_fields=["status", "finished_at"])
         logger.exception("Theme discovery run %s failed", run.pk)
         raise
+    if result.note:
+        logger.warning("Theme discovery run %s: %s", run.pk, result.note)
     logger.info("Theme discovery run %s: %s stories, %s themes", run.pk, run.story_count, run.theme_count)
     return run
 

@@ -1,11 +1,13 @@
-"""Theme discovery on a labelled set of stories: agreement with the known themes, minority voices, outliers."""
+"""Theme discovery by words (TF-IDF, what discovery falls back to without the embedding engine) on a generated
+labelled set of stories: agreement with the known themes, minority voices, outliers. Discovery by meaning is tested in
+test_discovery_meaning.py."""
 
 from collections import Counter
 
 import pytest
 from sklearn.metrics import adjusted_mutual_info_score
 
-from research.discovery import Document, discover
+from research.discovery import DiscoveryParameters, Document, discover
 from research.sample_stories import NO_THEME, labelled_stories
 
 # Agreement with the known themes (each theme told in a language counts as its own theme: TF-IDF does not cross
@@ -13,6 +15,7 @@ from research.sample_stories import NO_THEME, labelled_stories
 MIN_AMI = 0.9
 # The same, counting a theme told in English and in Spanish as one theme. Measured: mean 0.89, lowest 0.85.
 MIN_AMI_ACROSS_LANGUAGES = 0.8
+WORDS = DiscoveryParameters(method="words")
 
 
 def _documents(stories):
@@ -40,7 +43,7 @@ def test_discovery_agrees_with_the_known_themes(seed):
     stories = labelled_stories(seed)
     assert len(stories) >= 60 and len({story.theme for story in stories} - {NO_THEME}) >= 6
 
-    result = discover(_documents(stories))
+    result = discover(_documents(stories), WORDS)
 
     predicted = _predicted_labels(result, len(stories))
     assert adjusted_mutual_info_score(_true_labels(stories), predicted) >= MIN_AMI
@@ -55,7 +58,7 @@ def test_the_small_theme_survives_as_its_own_theme(seed):
     small = {i for i, story in enumerate(stories) if story.theme == "deaf_access"}
     assert len(small) == 4
 
-    result = discover(_documents(stories))
+    result = discover(_documents(stories), WORDS)
 
     holding = [theme for theme in result.themes if small & set(theme.story_ids)]
     best = max(holding, key=lambda theme: len(small & set(theme.story_ids)))
@@ -68,7 +71,7 @@ def test_stories_that_fit_no_theme_are_outliers_not_forced_into_a_theme():
     stories = labelled_stories(1)
     unthemed = {i for i, story in enumerate(stories) if story.theme == NO_THEME}
 
-    result = discover(_documents(stories))
+    result = discover(_documents(stories), WORDS)
 
     assert unthemed <= set(result.outlier_ids)
     assert not unthemed & {story_id for theme in result.themes for story_id in theme.story_ids}
@@ -79,7 +82,7 @@ def test_quotes_and_public_words_come_only_from_public_stories():
     documents = _documents(stories)
     public = {document.story_id for document in documents if document.public}
 
-    result = discover(documents)
+    result = discover(documents, WORDS)
 
     quoted = [quote for theme in result.themes for quote in theme.quotes]
     assert quoted
@@ -98,7 +101,7 @@ def test_a_theme_with_no_public_story_has_no_quotes_or_public_words():
         Document(i, story.text, story.language, public=story.theme != "voices") for i, story in enumerate(stories)
     ]
 
-    result = discover(documents)
+    result = discover(documents, WORDS)
 
     voices = max(result.themes, key=lambda theme: Counter(stories[i].theme for i in theme.story_ids)["voices"])
     assert {stories[i].theme for i in voices.story_ids} == {"voices"}
@@ -109,10 +112,10 @@ def test_a_theme_with_no_public_story_has_no_quotes_or_public_words():
 def test_discovery_is_reproducible_and_independent_of_batching():
     documents = _documents(labelled_stories(4))
 
-    first, second = discover(documents), discover(documents)
+    first, second = discover(documents, WORDS), discover(documents, WORDS)
 
     assert first == second
-    batched = discover(documents, parameters=type(first.parameters)(batch_size=30))
+    batched = discover(documents, parameters=DiscoveryParameters(method="words", batch_size=30))
     assert (
         adjusted_mutual_info_score(_predicted_labels(first, len(documents)), _predicted_labels(batched, len(documents)))
         >= 0.8
@@ -120,7 +123,7 @@ def test_discovery_is_reproducible_and_independent_of_batching():
 
 
 def test_too_few_or_unrelated_stories_give_no_theme():
-    assert discover([Document(1, "Only one story.")]).outlier_ids == (1,)
+    assert discover([Document(1, "Only one story.")], WORDS).outlier_ids == (1,)
     unrelated = [Document(i, text) for i, text in enumerate(["Apples grow.", "Trains run late.", "Cats sleep."])]
-    result = discover(unrelated)
+    result = discover(unrelated, WORDS)
     assert result.themes == () and set(result.outlier_ids) == {0, 1, 2}

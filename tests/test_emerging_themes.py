@@ -1,5 +1,9 @@
 """Emerging themes end to end: discovery over published stories, peers' names surviving later runs, merging,
-splitting, hiding only for a policy reason (never deleting), and /themes/ quoting public stories only."""
+splitting, hiding only for a policy reason (never deleting), and /themes/ quoting public stories only.
+
+These run discovery as it falls back without the embedding engine (by words), on the generated labelled stories
+whose themes TF-IDF tells apart; discovery by meaning, and runs that keep peers' work with it, are tested in
+test_discovery_meaning.py."""
 
 import re
 from html import unescape
@@ -14,6 +18,7 @@ from research import curation
 from research.models import DiscoveryRun, EmergingTheme, ThemeMembership, ThemeSize, UnthemedStory
 from research.runs import run_discovery
 from research.sample_stories import NO_THEME, labelled_stories
+from stories import embeddings
 from stories.models import StoryPage
 from tests.moderators import make_user, sign_in
 from tests.public_site import build_site
@@ -23,6 +28,14 @@ pytestmark = pytest.mark.django_db
 
 # Written into every story for researchers only: it must never reach a public page.
 RESEARCHERS_ONLY_MARK = "Zanzibar-researchers-only"
+
+
+@pytest.fixture(autouse=True)
+def without_embeddings(settings):
+    embeddings._load.cache_clear()
+    settings.EMBEDDINGS_BACKEND = "off"
+    yield
+    embeddings._load.cache_clear()
 
 
 @pytest.fixture
@@ -59,6 +72,8 @@ def test_discovery_run_finds_themes_outliers_and_records_sizes(corpus):
     run = DiscoveryRun.objects.latest()
     assert run.status == DiscoveryRun.Status.FINISHED and run.story_count == len(corpus)
     assert run.theme_count >= 8
+    # Without the engine, discovery says it fell back to words.
+    assert run.parameters["method"] == "tfidf-lsa-agglomerative" and "found by words" in run.parameters["note"]
     unthemed = {pk for pk, (story, _) in corpus.items() if story.theme == NO_THEME}
     assert unthemed <= set(UnthemedStory.objects.values_list("story_id", flat=True))
     deaf = _theme_holding(corpus, "deaf_access")

@@ -1,6 +1,7 @@
 """Erasure, proved by a scan: a story with a unique marker in its text and its recording goes through moderation,
-is published, read, captioned and searched, then withdrawn. Afterwards no database table (every model, Wagtail's
-revisions and logs, the search index, the task queue's tables) and no stored file holds the marker or the files."""
+is published, embedded, read, captioned and searched, then withdrawn. Afterwards no database table (every model,
+Wagtail's revisions and logs, the search index, the story's vectors, the task queue's tables) and no stored file holds
+the marker or the files."""
 
 import contextlib
 import uuid
@@ -17,7 +18,7 @@ from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from moderation.erasure import erase_story
 from moderation.models import AuditEvent, Contribution, WithdrawnStoryKey
 from moderation.workflows import perform_action, start_moderation
-from stories.models import StoryIndexPage, StoryMedia, StoryPage
+from stories.models import StoryIndexPage, StoryMedia, StoryPage, StoryVector
 from tests import media_factory, sharing
 from tests.factories import ConsentRecordFactory, ContributionFactory, site_tree
 from tests.moderators import action_url, moderator, sign_in
@@ -137,7 +138,9 @@ def test_a_withdrawn_story_leaves_no_trace_in_any_table_or_file(client, tmp_path
     assert client.get("/search/", {"q": marker}).status_code == 200
     stored = [Path(media.file.path), Path(media.published_file.path)]
     assert all(path.exists() for path in stored)
-    run_default_queue()  # the worker indexes the published page for search
+    run_default_queue()  # the worker indexes the published page for search and embeds it
+    assert StoryVector.objects.filter(story_id=page.pk, kind="story").exists()
+    assert StoryVector.objects.filter(story_id=page.pk, kind="passage", source="transcript").exists()
     before = rows_containing(marker)
     assert {"wagtailcore_revision", "wagtailsearch_indexentry", "transcription_transcript"} <= set(before)
     assert files_containing(marker)
@@ -150,6 +153,8 @@ def test_a_withdrawn_story_leaves_no_trace_in_any_table_or_file(client, tmp_path
     assert files_containing(marker) == []
     assert not any(path.exists() for path in stored)
     assert not StoryPage.objects.filter(pk=page.pk).exists() and not StoryMedia.objects.exists()
+    assert not StoryVector.objects.exists()  # what the story meant goes with it, as do any queued task payloads
+    assert not DBTaskResult.objects.filter(args_kwargs__args=[page.pk]).exists()
     assert client.get(page.url).status_code == 404
     assert client.get(f"/captions/{page.pk}.vtt").status_code == 404
     # What remains is content-free: the audit trail and the tombstone of the key's hash.
