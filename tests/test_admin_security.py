@@ -94,6 +94,45 @@ def test_failed_sign_ins_lock_out_that_username_from_that_address_only():
     assert attacker.post("/admin/login/", {"username": "pat", "password": PASSWORD}).status_code == 302
 
 
+def guesses_until_locked(username: str, client_for) -> int:
+    """Wrong passwords for `username` until the lockout answers 429; client_for(n) is the client of the n-th try."""
+    for attempt in range(1, 3 * settings.AXES_FAILURE_LIMIT):
+        if client_for(attempt).post("/admin/login/", {"username": username, "password": "wrong"}).status_code == 429:
+            return attempt
+    return 3 * settings.AXES_FAILURE_LIMIT
+
+
+@pytest.mark.parametrize("trusted_proxies", [0, 1])
+def test_rotating_a_spoofed_forwarded_for_entry_gives_no_extra_guesses(settings, trusted_proxies):
+    settings.TRUSTED_PROXY_COUNT = trusted_proxies
+    make_user("mo", roles.MODERATORS)
+    # Behind one proxy the socket address is the proxy's and the proxy appends the real client's address; without a
+    # proxy the socket address is the client's. Either way the client writes the left-hand entries as it likes.
+    real = "198.51.100.7"
+    meta = {"REMOTE_ADDR": "127.0.0.1" if trusted_proxies else real}
+
+    def spoofing(attempt: int) -> Client:
+        forwarded = f"203.0.113.{attempt}, {real}" if trusted_proxies else f"203.0.113.{attempt}"
+        return Client(HTTP_X_FORWARDED_FOR=forwarded, **meta)
+
+    assert guesses_until_locked("mo", spoofing) == settings.AXES_FAILURE_LIMIT
+
+
+@pytest.mark.parametrize("trusted_proxies", [0, 1])
+def test_a_client_behind_the_proxy_locks_out_only_itself(settings, trusted_proxies):
+    settings.TRUSTED_PROXY_COUNT = trusted_proxies
+
+    def via_proxy(address: str) -> Client:
+        if trusted_proxies:  # nginx's $proxy_add_x_forwarded_for: the one address it saw, the socket is nginx's
+            return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)
+        return Client(REMOTE_ADDR=address)
+
+    make_user("mo", roles.MODERATORS)
+    assert guesses_until_locked("mo", lambda _attempt: via_proxy("198.51.100.7")) == settings.AXES_FAILURE_LIMIT
+    # The moderator, from their own address through the same proxy, still signs in.
+    assert via_proxy("192.0.2.10").post("/admin/login/", {"username": "mo", "password": PASSWORD}).status_code == 302
+
+
 def test_the_admin_escapes_everything_a_contributor_wrote(client):
     story = StoryPageFactory(
         parent=site_tree()[1], title=f"My story {XSS}", body=[("paragraph", f"It started {XSS} on the ward.")]

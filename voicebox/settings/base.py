@@ -272,8 +272,9 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 # Number of trusted reverse proxies in front of Voicebox; 0 means REMOTE_ADDR is the client.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+# One client-address function for lockouts, rate limits and key guesses: axes' own ipware settings count proxies
+# differently (they took a client-written X-Forwarded-For entry, or none at all, behind one proxy).
+AXES_CLIENT_IP_CALLABLE = "base.abuse.client_ip"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_VIEW = "stories.views.rate_limited"
 # key="ip" limits count the real client behind TRUSTED_PROXY_COUNT proxies, never a spoofable header.
