@@ -14,6 +14,7 @@ words that were spoken, can jump to the moment they were said.
 
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -50,7 +51,15 @@ class Passage:
 
 
 def clean_query(raw: str) -> str:
-    return " ".join(raw.split())[:MAX_QUERY_LENGTH]
+    # Control characters (a NUL above all, which PostgreSQL refuses in any string) are never part of a search.
+    printable = "".join(char for char in raw if unicodedata.category(char) != "Cc" or char.isspace())
+    return " ".join(printable.split())[:MAX_QUERY_LENGTH]
+
+
+def words_query(query: str) -> str:
+    """The query as the search backend is given it: its words alone. Quotes, brackets and operators are syntax to
+    the database's full-text engine (SQLite's FTS5 fails on an unbalanced quote), not words anyone is looking for."""
+    return " ".join(_WORD.findall(query))
 
 
 def query_terms(query: str) -> list[str]:
@@ -81,8 +90,11 @@ class RankedStories(Sequence):
 def _keyword_matches(query: str, filters: StoryFilters) -> list[int]:
     """Published stories containing every searched word, newest first (the database backend's relevance scoring
     runs row by row, seconds for a common word at 10,000 stories), narrowed by the reader's filters."""
+    words = words_query(query)
+    if not words:
+        return []
     stories = filters.apply(StoryPage.objects.live().public().order_by("-first_published_at", "-id"))
-    return [story.pk for story in stories.only("pk").search(query, order_by_relevance=False)[:KEYWORD_CANDIDATES]]
+    return [story.pk for story in stories.only("pk").search(words, order_by_relevance=False)[:KEYWORD_CANDIDATES]]
 
 
 def _fuse(*rankings: list[int]) -> list[int]:
