@@ -18,5 +18,6 @@ urlpatterns = [
     path("my-story/<str:key>/withdraw/", my_story.withdraw, name="my_story_withdraw"),
     path("my-story/<str:key>/transcript/", transcript.review_transcript, name="my_story_transcript"),
     path("my-story/<str:key>/edits/", edits.proposed_edits, name="my_story_edits"),
+    path("my-story/<str:key>/edits/recording/", edits.proposed_edits_recording, name="my_story_edits_recording"),
     path("my-story/<str:key>/appeal/", appeal.appeal, name="my_story_appeal"),
 ]

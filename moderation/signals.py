@@ -1,13 +1,13 @@
 """Moderation's signal receivers, connected in ModerationConfig.ready()."""
 
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.signals import task_submitted
 
 from stories.models import StoryIndexPage
 from transcription.signals import transcript_ready
 
-from . import workflows
-from .models import AuditEvent, Contribution, ModerationTaskState, StoryStatus
+from . import previews, workflows
+from .models import AuditEvent, Contribution, EditProposal, ModerationTaskState, StoryStatus
 from .notifications import ModerationTaskSubmittedNotifier, notify
 from .roles import ensure_groups
 
@@ -43,3 +43,4 @@ def connect(app_config) -> None:
         moderation_task_submitted_notifier, sender=ModerationTaskState, dispatch_uid="moderation_task_submitted"
     )
     transcript_ready.connect(transcript_ready_for_checking, dispatch_uid="moderation_transcript_ready")
+    post_delete.connect(previews.delete_preview, sender=EditProposal, dispatch_uid="moderation_delete_preview")

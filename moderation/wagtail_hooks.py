@@ -5,10 +5,11 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from stories.governance import STORY_REVIEW_URL_HOOK
 from stories.media_delivery import MAY_REVIEW_STORY_HOOK
 
 from . import roles
-from .models import ConsentText
+from .models import ConsentText, Contribution
 from .views import review, safeguarding
 
 
@@ -40,6 +41,11 @@ moderation_admin_urls = [
         "story/<int:contribution_id>/redactions/<int:redaction_id>/remove/",
         review.remove_redaction,
         name="remove_redaction",
+    ),
+    path(
+        "story/<int:contribution_id>/edits/<int:proposal_id>/preview/",
+        review.redaction_preview,
+        name="redaction_preview",
     ),
     path("story/<int:contribution_id>/critical/", review.flag_critical, name="flag_critical"),
     path("story/<int:contribution_id>/publication/retry/", review.retry_publication, name="retry_publication"),
@@ -102,3 +108,10 @@ def story_workflow_reviewer(user, story) -> bool:
     return workflow is not None and any(
         task.specific.user_can_access_editor(story, user) for task in workflow.tasks.filter(active=True)
     )
+
+
+@hooks.register(STORY_REVIEW_URL_HOOK)
+def story_review_url(page) -> str | None:
+    """Where the core sends anyone who tries to edit, publish or unpublish a story outside a decision."""
+    contribution = Contribution.objects.filter(story_id=page.pk).only("pk").first()
+    return reverse("moderation_admin:review", args=[contribution.pk]) if contribution else None

@@ -90,22 +90,25 @@ def local_path(field: FieldFile) -> Iterator[Path]:
         yield Path(copy.name)
 
 
-def write_published_copy(media: StoryMedia, silence: Sequence[tuple[float, float]] = ()) -> str:
+def write_published_copy(
+    media: StoryMedia, silence: Sequence[tuple[float, float]] = (), *, audio_only: bool = False
+) -> str:
     """Write the metadata-free, web-safe copy of `media` to storage under a new name, and return that name.
 
     The media row is not changed: the caller points `published_file` at the copy when it publishes, so the long
     encode needs no database transaction. `silence` lists (start, end) times in seconds from the start of the audio
     (the transcript's timeline) to mute; giving any means the audio is re-encoded. Raises MediaRejected if the
     original isn't media we can read (a file put in through the admin skips intake, so it is checked here too).
+    `audio_only` leaves any video out: moderation's preview of redactions is listened to, not watched.
     """
     with local_path(media.file) as source:
         probed = probe(source, enforce_caps=False)  # accepted already: a cap lowered since must not strand it
         target_format = published_format(
-            probed.kind, probed.audio_codec, probed.video_codec, reencode_audio=bool(silence)
+            "audio" if audio_only else probed.kind, probed.audio_codec, probed.video_codec, reencode_audio=bool(silence)
         )
         with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
             target = Path(workdir) / f"published{target_format.extension}"
-            _write_copy(source, target, target_format, silence)
+            _write_copy(source, target, target_format, silence, audio_only=audio_only)
             field = media.published_file
             with target.open("rb") as content:
                 return field.storage.save(
@@ -123,12 +126,16 @@ def make_published_copy(media: StoryMedia, silence: Sequence[tuple[float, float]
         media.published_file.storage.delete(previous)
 
 
-def _write_copy(source: Path, target: Path, fmt: PublishedFormat, silence: Sequence[tuple[float, float]]) -> None:
+def _write_copy(
+    source: Path, target: Path, fmt: PublishedFormat, silence: Sequence[tuple[float, float]], *, audio_only: bool
+) -> None:
     with (
         open_media(source) as inp,
         av.open(str(target), "w", format=fmt.container_format, options=_MUXER_OPTIONS[fmt.container_format]) as out,
     ):
         audio_in, video_in = selected_streams(inp)
+        if audio_only:
+            video_in = None
         writers = {audio_in.index: _audio_writer(out, audio_in, fmt.audio_encoder, silence)}
         if video_in is not None:
             writers[video_in.index] = _video_writer(out, video_in, fmt.video_encoder)

@@ -1,13 +1,14 @@
-"""The contributor's side of proposed edits: before and after, then accept or reply (/my-story/<key>/edits/)."""
+"""The contributor's side of proposed edits: before and after, then accept or reply (/my-story/<key>/edits/); for a
+recording, the moments that would be silenced and the recording as it would be published, to hear first."""
 
 from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from moderation import workflows
+from moderation import previews, workflows
 from moderation.models import Contribution, EditProposal
 from moderation.redaction import place_label, redactable_texts
 from moderation.state import sent_proposal
@@ -95,5 +96,17 @@ def proposed_edits(request, contribution: Contribution, key: str):
             "changes": changes(proposal.redactions.all(), texts) if proposal else [],
             "answered": [(p, changes(p.redactions.all(), texts)) for p in answered],
             "form": form,
+            # The same silenced ranges and preview recording the moderator checked before sending the changes.
+            "silenced": previews.silenced(proposal) if proposal else [],
+            "preview": previews.current_preview(proposal) if proposal else None,
+            "publishes_recording": contribution.story.specific.show_media,
         },
     )
+
+
+@opens_story
+@require_safe
+def proposed_edits_recording(request, contribution: Contribution, key: str):
+    """The recording with the proposed changes' words silenced, for the contributor deciding on them; 404 when no
+    changes are waiting for them."""
+    return previews.preview_response(request, sent_proposal(contribution))

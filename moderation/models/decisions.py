@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from stories.storage import private_storage, random_media_name
+
 from .. import policy
 
 
@@ -88,6 +90,10 @@ class EditProposal(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     reply = models.TextField(blank=True, help_text="What the contributor said instead of accepting.")
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The recording as publishing would make it with these edits (moderation.previews): private, for the story's
+    # reviewers and its contributor, and made for the silenced ranges recorded beside it.
+    preview = models.FileField(storage=private_storage, upload_to=random_media_name, blank=True)
+    preview_silence = models.JSONField(null=True, blank=True)
 
     APPLIED = (Status.ACCEPTED, Status.PREAUTHORISED)
 

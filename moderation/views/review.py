@@ -11,10 +11,13 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import policy, publication, redaction, roles, workflows
+from stories.media_delivery import is_verified_admin, may_review_story
+
+from .. import policy, previews, publication, redaction, roles, workflows
 from ..models import (
     AuditEvent,
     Contribution,
@@ -26,7 +29,7 @@ from ..models import (
     StoryStatus,
 )
 from ..models.tasks import ModerationTaskState, Stage
-from ..state import current_task_state, latest_consent, story_paragraphs, story_transcript
+from ..state import current_task_state, draft_proposal, latest_consent, story_paragraphs, story_transcript
 
 # A story being published stays in the queue until it is: a failed attempt needs a moderator to see it.
 QUEUE_STATUSES = [StoryStatus.IN_MODERATION, StoryStatus.EDITS_PROPOSED, StoryStatus.APPEAL, StoryStatus.PUBLISHING]
@@ -136,6 +139,7 @@ def _review_context(request, contribution: Contribution, **overrides) -> dict:
     paragraphs, segments = story_paragraphs(page), story_transcript(page)
     task_state = current_task_state(contribution)
     proposals = contribution.proposals.prefetch_related("redactions")
+    draft = proposals.filter(status=EditProposal.Status.DRAFT).first()
     concern = SafeguardingConcern.objects.filter(decision__contribution=contribution).first()
     context = {
         "page_title": "Review a story",
@@ -149,7 +153,11 @@ def _review_context(request, contribution: Contribution, **overrides) -> dict:
         "stage": _stage(contribution, task_state),
         "publication": _publication(contribution),
         "actions": _actions(contribution, request.user),
-        "draft": proposals.filter(status=EditProposal.Status.DRAFT).first(),
+        "draft": draft,
+        # What publishing with the draft would silence, and the preview that lets the moderator hear it.
+        "draft_silenced": previews.silenced(draft) if draft else [],
+        "draft_preview": previews.current_preview(draft) if draft else None,
+        "margin_ms": round(redaction.SILENCE_MARGIN_SECONDS * 1000),
         "proposals": proposals.exclude(status=EditProposal.Status.DRAFT),
         "decisions": contribution.decisions.filter(kind=Decision.Kind.DECLINE).select_related("appeal"),
         # A safeguarding concern's details are for the people who handle the safeguarding route.
@@ -216,7 +224,7 @@ def add_redaction(request, contribution_id: int):
     if form.is_valid():
         target, index = form.cleaned_data["where"]
         try:
-            redaction.add_draft_redaction(
+            drafted = redaction.add_draft_redaction(
                 contribution,
                 request.user,
                 target=target,
@@ -231,6 +239,7 @@ def add_redaction(request, contribution_id: int):
         except redaction.PassageNotFound as problem:
             form.add_error("passage", str(problem))
         else:
+            previews.request_preview(drafted.proposal)
             messages.success(request, "Change drafted. Send the changes to the contributor when you are ready.")
             return redirect("moderation_admin:review", contribution_id=contribution.pk)
     context = _review_context(request, contribution, redaction_form=form)
@@ -245,7 +254,21 @@ def remove_redaction(request, contribution_id: int, redaction_id: int):
     if not _may_draft_edits(contribution, request.user):
         raise PermissionDenied
     redaction.remove_draft_redaction(contribution, redaction_id)
+    if draft := draft_proposal(contribution):
+        previews.request_preview(draft)
     return redirect("moderation_admin:review", contribution_id=contribution.pk)
+
+
+@forbidden_as_403
+@require_GET
+def redaction_preview(request, contribution_id: int, proposal_id: int):
+    """The recording with a proposal's words silenced: only for those who may review this story (404 for others,
+    as for the private original)."""
+    _require_reviewer(request)
+    contribution = get_object_or_404(Contribution, pk=contribution_id, story__isnull=False)
+    if not (is_verified_admin(request.user) and may_review_story(request.user, contribution.story.specific)):
+        raise Http404
+    return previews.preview_response(request, contribution.proposals.filter(pk=proposal_id).first())
 
 
 @forbidden_as_403
