@@ -2,7 +2,9 @@
 
 Through Django's email framework (console in development, SMTP in production), with a text and an HTML version of
 each. Emails are sent once the database transaction commits, so nobody hears about a step that was rolled back.
-Staff emails never carry a story's words or title: only a link to the admin.
+Staff emails never carry a story's words or title: only a link to the admin. Wagtail's own workflow emails (to
+superusers when a page is submitted, to whoever submitted it when it is approved or rejected) name the page, so for
+stories they are not sent; they still are for any other page a workflow may govern.
 """
 
 import logging
@@ -12,10 +14,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from wagtail.admin import signal_handlers as wagtail_emails
 from wagtail.admin.mail import EmailNotificationMixin, Notifier
-from wagtail.models import TaskState
+from wagtail.models import TaskState, WorkflowState
+from wagtail.signals import workflow_approved, workflow_rejected, workflow_submitted
 
 from base.models import CrisisSignposting
+from stories.models import StoryPage
 
 from . import roles
 from .models import Contribution, ModerationTaskState
@@ -115,3 +120,35 @@ class ModerationTaskSubmittedNotifier(EmailNotificationMixin, Notifier):
         context["review_url"] = review_url(contribution_for(task_state.workflow_state.content_object))
         context["is_appeal"] = task_state.stage == Stage.APPEAL
         return context
+
+
+class NotForStories:
+    """One of Wagtail's workflow emails, sent about anything but a story."""
+
+    def __init__(self, notifier):
+        self.notifier = notifier
+
+    def __call__(self, sender, instance: WorkflowState, **kwargs):
+        if issubclass(instance.content_type.model_class(), StoryPage):
+            return False
+        return self.notifier(instance=instance, **kwargs)
+
+
+# Wagtail's workflow emails: the signal, the dispatch_uid Wagtail connects each with, and Wagtail's notifier.
+WAGTAIL_WORKFLOW_EMAILS = [
+    (
+        workflow_submitted,
+        "workflow_state_submitted_email_notification",
+        wagtail_emails.workflow_submission_email_notifier,
+    ),
+    (workflow_approved, "workflow_state_approved_email_notification", wagtail_emails.workflow_approval_email_notifier),
+    (workflow_rejected, "workflow_state_rejected_email_notification", wagtail_emails.workflow_rejection_email_notifier),
+]
+
+
+def keep_wagtails_workflow_emails_off_stories() -> None:
+    """Put each of Wagtail's workflow emails behind NotForStories, in the place Wagtail connects it (its
+    dispatch_uid): if Wagtail connected first it is replaced, and if it connects later its place is taken."""
+    for signal, dispatch_uid, notifier in WAGTAIL_WORKFLOW_EMAILS:
+        signal.disconnect(sender=WorkflowState, dispatch_uid=dispatch_uid)
+        signal.connect(NotForStories(notifier), sender=WorkflowState, dispatch_uid=dispatch_uid, weak=False)

@@ -8,7 +8,7 @@ from transcription.signals import transcript_ready
 
 from . import previews, workflows
 from .models import AuditEvent, Contribution, EditProposal, ModerationTaskState, StoryStatus
-from .notifications import ModerationTaskSubmittedNotifier, notify
+from .notifications import ModerationTaskSubmittedNotifier, keep_wagtails_workflow_emails_off_stories, notify
 from .roles import ensure_groups
 
 moderation_task_submitted_notifier = ModerationTaskSubmittedNotifier()
@@ -43,4 +43,5 @@ def connect(app_config) -> None:
         moderation_task_submitted_notifier, sender=ModerationTaskState, dispatch_uid="moderation_task_submitted"
     )
     transcript_ready.connect(transcript_ready_for_checking, dispatch_uid="moderation_transcript_ready")
+    keep_wagtails_workflow_emails_off_stories()
     post_delete.connect(previews.delete_preview, sender=EditProposal, dispatch_uid="moderation_delete_preview")

@@ -6,9 +6,11 @@ from django.core import mail
 
 from moderation import notifications, workflows
 from moderation.models import Contribution, StoryStatus
+from moderation.notifications import STAFF_SUBJECTS
 from moderation.signals import transcript_ready_for_checking
 from tests.factories import ConsentRecordFactory, ContributionFactory, StoryPageFactory, site_tree
-from tests.moderators import moderator, peer_moderator
+from tests.moderators import make_user, moderator, peer_moderator
+from tests.workers import run_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +95,29 @@ def test_a_finished_transcript_asks_the_contributor_to_check_it(django_capture_o
     contribution.refresh_from_db()
     assert contribution.status == StoryStatus.AWAITING_CONTRIBUTOR
     assert [m.subject for m in mail.outbox] == [notifications.CONTRIBUTOR_SUBJECTS["transcript_ready"]]
+
+
+def test_wagtails_own_workflow_emails_are_off_for_stories(django_capture_on_commit_callbacks):
+    """Wagtail emails superusers when a page is submitted, and whoever submitted it when it is approved or
+    rejected, naming the page: a draft story's title. For stories, only Voicebox's word-free notices are sent."""
+    make_user("admin", superuser=True)
+    assistant, first, second = moderator("assistant"), moderator("first"), peer_moderator("second")
+    published, declined = new_story(email=""), new_story(email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        # Entered by staff with the contributor: Wagtail records the assistant as the one who submitted.
+        workflows.start_moderation(published, user=assistant)
+        workflows.start_moderation(declined, user=assistant)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflows.perform_action(published.story.current_workflow_task_state.specific, first, "publish")
+        task_state = declined.story.current_workflow_task_state.specific
+        workflows.perform_action(task_state, first, "propose_decline", code="duplicate", passage="x", note="y")
+        workflows.perform_action(task_state, second, "confirm_decline", note="z")
+    run_queue("publication")
+    published.refresh_from_db()
+    declined.refresh_from_db()
+    assert (published.status, declined.status) == (StoryStatus.PUBLISHED, StoryStatus.DECLINED)
+
+    assert {"A story is waiting for moderation", STAFF_SUBJECTS["second_opinion"]} <= {m.subject for m in mail.outbox}
+    for message in mail.outbox:
+        texts = [message.subject, message.body, *(content for content, _ in message.alternatives)]
+        assert not [text for text in texts if SECRET_WORDS in text], (message.to, message.subject)
