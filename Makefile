@@ -35,9 +35,20 @@ run: demo
 test: install
 	$(BIN)/python tests/run_suite.py
 
-lint: install
+# The JavaScript linter comes from the npm registry, pinned by package-lock.json; installed again when the lock changes.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Python (ruff), templates (djlint, rules in pyproject.toml) and the site's scripts (eslint, eslint.config.mjs).
+# No dependency audit: pip-audit needs an advisory database, and none can be installed from the registries this project
+# reaches (PyPI and npm ship only downloaders; the OSV and PyPI advisory services are not reachable), so `make lint`
+# would need the network. See README, "Development".
+lint: install node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates $(wildcard */templates) --lint
+	npx --no-install eslint .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules
