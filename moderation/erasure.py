@@ -14,6 +14,7 @@ from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision, Workflow
 from wagtail.search.models import IndexEntry
 
 from base import task_payloads
+from stories.governance import publishing_under_governance
 from stories.links import public_urls, purge
 from stories.models import StoryMedia, StoryPage
 from stories.signals import story_withdrawn
@@ -50,11 +51,10 @@ def erase_story(contribution: Contribution) -> None:
 
 
 def erase_media(media: StoryMedia) -> None:
-    """Delete a media row, its admin log entries and, on commit, its files."""
+    """Delete a media row and its admin log entries; its files go on commit (stories.models.delete_media_files)."""
     media_type = ContentType.objects.get_for_model(StoryMedia)
     ModelLogEntry.objects.filter(content_type=media_type, object_id=str(media.pk)).delete()
     media.delete()
-    transaction.on_commit(media.delete_files)
 
 
 def _erase_page(page: StoryPage) -> None:
@@ -62,7 +62,8 @@ def _erase_page(page: StoryPage) -> None:
     Page.objects.filter(pk=page_id).update(title=ERASED_TITLE, draft_title=ERASED_TITLE)
     page.title = page.draft_title = ERASED_TITLE
     if page.live:
-        page.unpublish(log_action=None)
+        with publishing_under_governance():  # the contributor's withdrawal is a recorded decision
+            page.unpublish(log_action=None)
     page_type = ContentType.objects.get_for_model(Page)
     WorkflowState.objects.filter(base_content_type=page_type, object_id=str(page_id)).delete()
     Revision.page_revisions.filter(object_id=str(page_id)).delete()

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from stories.governance import publishing_under_governance
+
 from .models import AuditEvent, Contribution, StoryStatus
 from .state import latest_consent
 from .workflows import record
@@ -32,7 +34,8 @@ def expire_consents(today=None) -> int:
 def unpublish_for_expiry(contribution: Contribution) -> None:
     page = contribution.story.specific
     if page.live:
-        page.unpublish(user=None, log_action=True)
+        with publishing_under_governance():  # the contributor's consent ran out: recorded as expiry below
+            page.unpublish(user=None, log_action=True)
     # The published copy of the recording goes too; the original stays private, so the contributor can renew.
     if page.media_id and page.media.published_file:
         page.media.published_file.delete(save=True)

@@ -32,6 +32,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.workflows import publish_workflow_state
 
 from base import task_payloads
+from stories.governance import publishing_under_governance
 from stories.media_publishing import write_published_copy
 from stories.models import StoryMedia, StoryPage
 
@@ -170,7 +171,8 @@ def _publish(contribution_id: int, token: str, story: _PreparedStory, copy: str)
             _point_media_at(page.media, copy)
         revision = page.save_revision(user=user, log_action=False)
         # The workflow's approval is the permission to publish: moderators have no direct publish permission.
-        revision.publish(user=user, skip_permission_checks=True)
+        with publishing_under_governance():
+            revision.publish(user=user, skip_permission_checks=True)
         _restrict_audience(page, story.consent)
 
         contribution.status = StoryStatus.PUBLISHED

@@ -3,8 +3,10 @@
 Nothing private lives here: contact details, consent answers and story keys belong to `moderation`.
 """
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import F
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import slugify
 from modelcluster.fields import ParentalManyToManyField
@@ -12,12 +14,13 @@ from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 from wagtailmedia.models import AbstractMedia
 
 from .api_fields import PublicLinkField
 from .blocks import StoryBodyBlock
+from .governance import require_governance
 from .storage import private_storage, random_media_name
 
 
@@ -111,6 +114,13 @@ class StoryMedia(AbstractMedia):
         for field in (self.file, self.published_file, self.thumbnail):
             if field and field.name:
                 field.storage.delete(field.name)
+
+
+@receiver(post_delete, sender=StoryMedia)
+def delete_media_files(sender, instance: StoryMedia, **kwargs) -> None:
+    """A story's media live and die with it: however the row is deleted (withdrawal, the media library, a cascade),
+    its files go too, the published copy included, once the deletion has committed."""
+    transaction.on_commit(instance.delete_files)
 
 
 class PublicPage(Page):
@@ -218,7 +228,29 @@ class StoryPage(PublicPage):
     ]
     parent_page_types = ["stories.StoryIndexPage"]
     subpage_types = []
+    # Stories are made by the share flow only: nobody writes one in the page editor under a contributor's name.
+    is_creatable = False
     template = "stories/story_page.html"
+
+    # Every way Wagtail changes what the public sees of a page passes here (Revision.publish calls the page's
+    # publish; the editor, bulk actions, history, revert, scheduled publishing and the admin API all call that), and
+    # each is refused outside a recorded decision: see stories.governance.
+    def publish(self, *args, **kwargs):
+        require_governance()
+        return super().publish(*args, **kwargs)
+
+    def unpublish(self, *args, **kwargs):
+        require_governance()
+        return super().unpublish(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        # A copy "kept live" is saved as a new live page without ever calling publish.
+        if self._state.adding and self.live:
+            require_governance()
+        return super().save(*args, **kwargs)
+
+    def permissions_for_user(self, user):
+        return StoryPagePermissionTester(user, self)
 
     @property
     def transcript_text(self) -> str:
@@ -271,6 +303,46 @@ class StoryPage(PublicPage):
             self, ReaderPreferences.from_request(request).apply(published_stories())
         )
         return context
+
+
+class StoryPagePermissionTester(PagePermissionTester):
+    """Nobody publishes, unpublishes, copies, moves, locks or deletes a story page in the admin, superusers included:
+    a story goes public or private only by a recorded decision (the review screen), and withdrawal erases it through
+    governance. No group's page permissions reach a story (Editors, or any group made later): only superusers and the
+    story's reviewers may open its editor or drafts, and the editor sends them to the review screen
+    (stories.wagtail_hooks). A story's words are the contributor's."""
+
+    def can_edit(self):
+        if not self.user.is_active:
+            return False
+        if self.user.is_superuser:
+            return True
+        task = self.page.current_workflow_task
+        return bool(task and task.user_can_access_editor(self.page, self.user))
+
+    def can_delete(self, ignore_bulk=False):
+        return False
+
+    def can_publish(self):
+        return False
+
+    def can_unpublish(self):
+        return False
+
+    def can_lock(self):
+        return False
+
+    def can_copy(self):
+        return False
+
+    def can_move(self):
+        return False
+
+    def can_move_to(self, destination):
+        return False
+
+    def can_copy_to(self, destination, recursive=False):
+        return False
 
 
 class ExperiencedTooCount(models.Model):

@@ -60,6 +60,20 @@ def _empty_cache():
     vector_index.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _fixtures_publish_under_governance(request):
+    """Fixtures that build a published story publish it directly, standing in for a recorded decision (the tests
+    of publication itself run the real workflow). Tests marked `ungoverned` run as everyone else does: only what
+    moderation.publication, erasure and expiry carry out may publish or unpublish a story (stories.governance)."""
+    if request.node.get_closest_marker("ungoverned"):
+        yield
+        return
+    from stories.governance import publishing_under_governance
+
+    with publishing_under_governance():
+        yield
+
+
 def require_service_in_ci(reachable: bool, what: str) -> None:
     """Skip a production-part test when its service is absent on a developer's machine; CI always has it."""
     if reachable:

@@ -4,12 +4,13 @@ import tempfile
 from pathlib import Path
 
 from django.core.files import File
-from django.core.management import call_command
-from wagtail.models import Page, Site
 
+from stories.governance import publishing_under_governance
 from stories.media_publishing import make_published_copy
-from stories.models import ContentNote, HomePage, StoryIndexPage, StoryMedia, StoryPage, Theme
+from stories.models import ContentNote, StoryIndexPage, StoryMedia, StoryPage, Theme
 from tests import media_factory
+from tests.factories import site_tree
+from tests.workers import run_queue
 
 # A transcript whose words are nowhere in the story's written text: search must find them in what was said.
 SPOKEN_TRANSCRIPT = [
@@ -21,12 +22,8 @@ SPOKEN_TRANSCRIPT = [
 
 
 def build_site() -> StoryIndexPage:
-    """The home page at / and the story index at /stories/, as the default site."""
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="Voicebox", slug="voicebox-home"))
-    Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Voicebox")
-    return home.add_child(instance=StoryIndexPage(title="Stories", slug="stories", intro="Stories people have shared."))
+    """The story index at /stories/ under the home page at / (tests.factories.site_tree, the one site builder)."""
+    return site_tree()[1]
 
 
 def theme(name: str, **kwargs) -> Theme:
@@ -84,12 +81,8 @@ def publish_story(
     index.add_child(instance=story)
     story.themes.set(themes)
     story.content_notes.set(notes)
-    story.save_revision().publish()
-    run_queued_tasks()
+    with publishing_under_governance():  # standing in for a moderation decision
+        story.save_revision().publish()
+    run_queue("default")  # what publishing queued: the search index update
     story.refresh_from_db()
     return story
-
-
-def run_queued_tasks() -> None:
-    """Run what publishing queued (the search index update), the way the worker does."""
-    call_command("db_worker", batch=True, queue_name="default", startup_delay=False, interval=0, verbosity=0)

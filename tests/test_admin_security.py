@@ -165,7 +165,7 @@ def test_the_admin_escapes_everything_a_contributor_wrote(client):
         "review": first.get(f"/admin/moderation/story/{contribution.pk}/"),
         "safeguarding": first.get("/admin/moderation/safeguarding/"),
         "audit": first.get(f"/admin/moderation/story/{contribution.pk}/audit/"),
-        "wagtail editor": first.get(f"/admin/pages/{story.pk}/edit/"),
+        "wagtail editor (sends to the review screen)": first.get(f"/admin/pages/{story.pk}/edit/", follow=True),
         "contributor edits": client.get(f"/my-story/{contribution.key}/edits/"),
         "contributor appeal": client.get(f"/my-story/{contribution.key}/appeal/"),
     }
