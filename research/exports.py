@@ -36,6 +36,8 @@ FIELDS = (
     "consent_expires_on",
     "published_on",
 )
+# What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_rows(story_ids: Sequence[int] | None = None) -> list[dict]:
@@ -87,18 +89,25 @@ def render_csv(rows: list[dict]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=FIELDS)
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                **row,
-                "transcript": "\n".join(
-                    f"[{segment['start']:.2f}–{segment['end']:.2f}] {segment['text']}"
-                    for segment in row["transcript"]
-                    if segment["start"] is not None and segment["end"] is not None
-                ),
-                "curated_themes": "; ".join(row["curated_themes"]),
-            }
-        )
+        cells = {
+            **row,
+            "transcript": "\n".join(
+                f"[{segment['start']:.2f}–{segment['end']:.2f}] {segment['text']}"
+                for segment in row["transcript"]
+                if segment["start"] is not None and segment["end"] is not None
+            ),
+            "curated_themes": "; ".join(row["curated_themes"]),
+        }
+        writer.writerow({field: _inert(value) for field, value in cells.items()})
     return buffer.getvalue()
+
+
+def _inert(value):
+    """A text cell a spreadsheet would take as a formula (= + - @, or a tab or carriage return first) starts with an
+    apostrophe, which spreadsheets show as text and do not run: contributors' words could otherwise run as formulas."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 @transaction.atomic

