@@ -19,12 +19,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from moderation.erasure import erase_media
-from moderation.models import AuditEvent, ConsentRecord, ConsentText, Contribution, HeldUpload, StoryStatus
+from moderation.models import AuditEvent, ConsentRecord, ConsentText, Contribution, StoryStatus
 from moderation.notifications import notify
 from moderation.workflows import start_moderation
 from stories.media_intake import store_upload
 from stories.models import ContentNote, StoryFormat, StoryIndexPage, StoryMedia, StoryPage, Theme
 from transcription.services import request_transcription
+
+from .models import HeldUpload
 
 # A recording held for a form nobody sends is erased after this long.
 HELD_UPLOAD_LIFETIME = datetime.timedelta(hours=24)

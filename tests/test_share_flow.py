@@ -9,8 +9,9 @@ from django_tasks_db.models import DBTaskResult
 from faster_whisper.tokenizer import _LANGUAGE_CODES as WHISPER_LANGUAGES
 from wagtail.models import Revision
 
-from moderation.forms import LANGUAGE_CHOICES
-from moderation.models import AuditEvent, ConsentRecord, ConsentText, Contribution, HeldUpload, StoryStatus
+from contributions.forms import LANGUAGE_CHOICES
+from contributions.models import HeldUpload
+from moderation.models import AuditEvent, ConsentRecord, ConsentText, Contribution, StoryStatus
 from moderation.models.contributions import hash_story_key
 from stories.media_intake import MediaRejected
 from stories.models import StoryMedia, StoryPage

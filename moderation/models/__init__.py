@@ -1,6 +1,6 @@
 from .audit import AuditEvent
 from .consent import ConsentRecord, ConsentText
-from .contributions import STATUS_EXPLANATIONS, Contribution, HeldUpload, StoryStatus, WithdrawnStoryKey
+from .contributions import STATUS_EXPLANATIONS, Contribution, StoryStatus, WithdrawnStoryKey
 from .decisions import Appeal, CriticalOfServicesFlag, Decision, EditProposal, Redaction, SafeguardingConcern
 from .publication import Publication
 from .tasks import ConsentCheckTask, ModerationTask, ModerationTaskState
@@ -16,7 +16,6 @@ __all__ = [
     "CriticalOfServicesFlag",
     "Decision",
     "EditProposal",
-    "HeldUpload",
     "ModerationTask",
     "ModerationTaskState",
     "Publication",
