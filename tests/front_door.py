@@ -249,6 +249,12 @@ def hidden(html: str, name: str) -> str:
     return re.search(rf'name="{name}" value="([^"]*)"', html)[1]
 
 
+class StepFailed(AssertionError):
+    def __init__(self, step: str, method: str, path: str, response: Response):
+        super().__init__(f"{step}: {method} {path} answered {response.status}: {response.body[:300]}")
+        self.step, self.status = step, response.status
+
+
 STEPS = ("how", "story", "choices", "check", "submit", "my story")
 
 
@@ -264,7 +270,7 @@ def share_written_story(visitor: Visitor, title: str, timings: dict[str, list[fl
         if timings is not None:
             timings.setdefault(name, []).append(time.monotonic() - started)
         if response.status != expect:
-            raise AssertionError(f"{name}: {method} {path} answered {response.status}: {response.body[:300]}")
+            raise StepFailed(name, method, path, response)
         return response
 
     visitor.get("/share/")  # the CSRF cookie, as a browser would get it with the page
