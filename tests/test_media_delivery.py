@@ -21,7 +21,7 @@ from moto.server import ThreadedMotoServer
 from storages.backends.s3 import S3Storage
 from wagtail.models import Page, PageViewRestriction
 
-from moderation.submission import hold_upload
+from contributions.submission import hold_upload
 from stories.media_delivery import published_media_url
 from stories.media_intake import store_upload
 from stories.media_publishing import make_published_copy

@@ -13,10 +13,10 @@ from django_tasks import task_backends
 from rq import SimpleWorker
 from wagtail.search.backends import get_search_backend
 
+from contributions.submission import AlreadySubmitted, Submission, submit_story
 from demo.content import ensure_consent_text, ensure_home_page, ensure_story_index
 from moderation.models import ConsentRecord, Contribution
 from moderation.publication import request_publication
-from moderation.submission import AlreadySubmitted, Submission, submit_story
 from stories.models import StoryPage
 from tests.workers import run_queue
 
