@@ -25,7 +25,7 @@ from stories.models import StoryPage
 from . import roles
 from .models import Contribution, ModerationTaskState
 from .models.tasks import Stage
-from .state import contribution_for, involved_in_decline, open_appeal, pending_decline
+from .state import appeal_needs_reviewer, contribution_for, involved_in_decline, open_appeal, pending_decline
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ CONTRIBUTOR_SUBJECTS = {
 STAFF_SUBJECTS = {
     "second_opinion": "A proposed decline needs a second moderator",
     "safeguarding_lead": "A story has been paused for safeguarding",
+    "transcription_failed": "A recording could not be transcribed",
 }
 
 
@@ -92,6 +93,10 @@ def notify_safeguarding_leads(contribution: Contribution) -> None:
     _notify_staff(roles.safeguarding_leads(), "safeguarding_lead", contribution)
 
 
+def notify_reviewers_transcription_failed(contribution: Contribution) -> None:
+    _notify_staff(roles.reviewers(), "transcription_failed", contribution)
+
+
 class ModerationTaskSubmittedNotifier(EmailNotificationMixin, Notifier):
     """Wagtail's workflow notification for Voicebox's moderation task: the reviewers who can act on it hear of it
     (for an appeal, the moderators who took no part in the decline), respecting their notification preferences."""
@@ -112,13 +117,17 @@ class ModerationTaskSubmittedNotifier(EmailNotificationMixin, Notifier):
         contribution = contribution_for(task_state.workflow_state.content_object)
         appeal = open_appeal(contribution) if task_state.stage == Stage.APPEAL else None
         if appeal:
-            return set(roles.appeal_reviewers(involved_in_decline(appeal.decision)))
+            # Nobody who took no part may decide it: the team leads hear of it, to add someone who can.
+            invited = roles.appeal_invitees(involved_in_decline(appeal.decision))
+            return set(invited) or set(roles.team_leads())
         return set(roles.reviewers())
 
     def get_context(self, task_state, **kwargs):
         context = super().get_context(task_state, **kwargs)
-        context["review_url"] = review_url(contribution_for(task_state.workflow_state.content_object))
+        contribution = contribution_for(task_state.workflow_state.content_object)
+        context["review_url"] = review_url(contribution)
         context["is_appeal"] = task_state.stage == Stage.APPEAL
+        context["appeal_needs_reviewer"] = context["is_appeal"] and appeal_needs_reviewer(contribution)
         return context
 
 

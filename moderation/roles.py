@@ -5,6 +5,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 from wagtail import hooks
 from wagtail.models import GroupPagePermission
 
@@ -71,14 +72,39 @@ def actor_role(user) -> str:
     return AuditEvent.Actor.PEER_MODERATOR if is_peer_moderator(user) else AuditEvent.Actor.MODERATOR
 
 
+def with_review_right():
+    """Everyone who may review stories: members of a group given the right, anyone given it directly, superusers."""
+    app_label, codename = REVIEW_PERMISSION.split(".")
+    granted = {"permissions__content_type__app_label": app_label, "permissions__codename": codename}
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(**{f"groups__{key}": value for key, value in granted.items()})
+            | Q(**{f"user_{key}": value for key, value in granted.items()})
+        )
+        .distinct()
+    )
+
+
 def appeal_reviewers(involved_user_ids: set[int]):
-    """Who decides an appeal: peer moderators who took no part in the decline, or, when there is none, other
-    moderators who took no part in it."""
-    users = get_user_model().objects.filter(is_active=True).exclude(pk__in=involved_user_ids)
-    peers = users.filter(groups__name=PEER_MODERATORS).distinct()
-    if peers.exists():
-        return peers
-    return users.filter(groups__name=MODERATORS).distinct()
+    """Who may decide an appeal: everyone with the right to review who took no part in the decline, staff and
+    superusers included, so that a small team's appeal always reaches someone."""
+    return with_review_right().exclude(pk__in=involved_user_ids)
+
+
+def appeal_invitees(involved_user_ids: set[int]):
+    """Who is asked to decide an appeal: peer moderators among those who may (the charter prefers them), or, when
+    there is none, everyone who may."""
+    eligible = appeal_reviewers(involved_user_ids)
+    peers = eligible.filter(groups__name=PEER_MODERATORS)
+    return peers if peers.exists() else eligible
+
+
+def team_leads():
+    """Who is told when nobody may decide an appeal, to add someone: staff moderators and superusers."""
+    return get_user_model().objects.filter(Q(groups__name=MODERATORS) | Q(is_superuser=True), is_active=True).distinct()
 
 
 def reviewers():

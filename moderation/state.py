@@ -5,6 +5,7 @@ from wagtail.models import Page, TaskState
 from stories.models import StoryPage
 from transcription.models import Transcript
 
+from . import roles
 from .models import Appeal, ConsentRecord, Contribution, Decision, EditProposal
 
 
@@ -32,6 +33,12 @@ def open_appeal(contribution: Contribution) -> Appeal | None:
 def involved_in_decline(decision: Decision) -> set[int]:
     """The moderators who proposed or confirmed a decline: an appeal against it goes to someone else."""
     return {pk for pk in (decision.made_by_id, decision.second_moderator_id) if pk}
+
+
+def appeal_needs_reviewer(contribution: Contribution) -> bool:
+    """Whether an open appeal has nobody to decide it: everyone who may review took part in the decline."""
+    appeal = open_appeal(contribution)
+    return bool(appeal) and not roles.appeal_reviewers(involved_in_decline(appeal.decision)).exists()
 
 
 def draft_proposal(contribution: Contribution) -> EditProposal | None:

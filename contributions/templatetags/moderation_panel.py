@@ -3,6 +3,7 @@
 from django import template
 
 from moderation.models import Decision, EditProposal, StoryStatus
+from moderation.state import appeal_needs_reviewer
 
 register = template.Library()
 
@@ -16,4 +17,5 @@ def moderation_panel(contribution, key: str) -> dict:
         "statuses": StoryStatus,
         "decline": declines.select_related("appeal").first(),
         "has_edit_history": contribution.proposals.exclude(status=EditProposal.Status.DRAFT).exists(),
+        "appeal_needs_reviewer": contribution.status == StoryStatus.APPEAL and appeal_needs_reviewer(contribution),
     }

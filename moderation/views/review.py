@@ -11,11 +11,13 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from stories.media_delivery import is_verified_admin, may_review_story
+from transcription.services import failed_story_ids
 
 from .. import policy, previews, publication, redaction, roles, workflows
 from ..models import (
@@ -29,7 +31,14 @@ from ..models import (
     StoryStatus,
 )
 from ..models.tasks import ModerationTaskState, Stage
-from ..state import current_task_state, draft_proposal, latest_consent, story_paragraphs, story_transcript
+from ..state import (
+    appeal_needs_reviewer,
+    current_task_state,
+    draft_proposal,
+    latest_consent,
+    story_paragraphs,
+    story_transcript,
+)
 
 # A story being published stays in the queue until it is: a failed attempt needs a moderator to see it.
 QUEUE_STATUSES = [StoryStatus.IN_MODERATION, StoryStatus.EDITS_PROPOSED, StoryStatus.APPEAL, StoryStatus.PUBLISHING]
@@ -90,7 +99,11 @@ def _places(page) -> list[tuple[str, str]]:
 def queue(request):
     _require_reviewer(request)
     contributions = (
-        Contribution.objects.filter(status__in=QUEUE_STATUSES, story__isnull=False)
+        # A story whose recording could not be transcribed waits for no one else: moderators must see it.
+        Contribution.objects.filter(
+            Q(status__in=QUEUE_STATUSES) | Q(status=StoryStatus.PROCESSING, story_id__in=failed_story_ids()),
+            story__isnull=False,
+        )
         .select_related("story", "publication")
         .prefetch_related("story__storypage__content_notes")
         .order_by("submitted_at")
@@ -105,6 +118,7 @@ def queue(request):
                 "stage": _stage(contribution, task_state),
                 "actions": bool(_actions(contribution, request.user)),
                 "publication": _publication(contribution),
+                "transcription_failed": contribution.status == StoryStatus.PROCESSING,
             }
         )
     return render(request, "moderation/admin/queue.html", {"rows": rows, "page_title": "Stories to moderate"})
@@ -163,6 +177,7 @@ def _review_context(request, contribution: Contribution, **overrides) -> dict:
         # A safeguarding concern's details are for the people who handle the safeguarding route.
         "concern": concern if roles.can_handle_safeguarding(request.user) else None,
         "is_paused": isinstance(task_state, ModerationTaskState) and task_state.stage == Stage.PAUSED,
+        "appeal_needs_reviewer": appeal_needs_reviewer(contribution),
         "critical_of_services": hasattr(contribution, "critical_of_services"),
         "redaction_form": RedactionForm(places=_places(page)),
         "media": page.media if page.media_id else None,
