@@ -30,6 +30,8 @@ from stories.media_intake import store_upload
 from stories.media_publishing import make_published_copy
 from stories.models import ContentNote, HomePage, StoryFormat, StoryIndexPage, StoryPage, Theme
 
+from .lifecycle import ensure_stage_stories
+
 HOME_INTRO = (
     "Voicebox is a place for people with lived experience of mental health problems, and the people close to them, "
     "to tell their story in their own words: written down, spoken or on video. You choose how you are named and "
@@ -151,9 +153,11 @@ def load_demo(*, log=print) -> None:
         index = ensure_story_index(home)
         themes = {name: ensure_theme(name, description) for name, description in THEMES.items()}
         notes = {name: ContentNote.objects.get_or_create(name=name)[0] for name in CONTENT_NOTES}
-        ensure_consent_text()
+        consent_text = ensure_consent_text()
         for story in DEMO_STORIES:
             ensure_story(index, story, themes, notes)
+    # Stories waiting at each step of moderation, made through the workflow itself (each in its own transaction).
+    ensure_stage_stories(consent_text)
     if index.get_children().filter(slug=AUDIO_STORY.slug).exists():
         return
     try:
