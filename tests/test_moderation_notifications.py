@@ -8,9 +8,17 @@ from moderation import notifications, workflows
 from moderation.models import Contribution, StoryStatus
 from moderation.notifications import STAFF_SUBJECTS
 from moderation.signals import transcript_ready_for_checking
-from tests.factories import ConsentRecordFactory, ContributionFactory, StoryPageFactory, site_tree
-from tests.moderators import make_user, moderator, peer_moderator
+from tests.factories import (
+    ConsentRecordFactory,
+    ContributionFactory,
+    StoryMediaFactory,
+    StoryPageFactory,
+    site_tree,
+)
+from tests.moderators import make_user, moderator, peer_moderator, sign_in
 from tests.workers import run_queue
+from transcription.models import JobStatus, TranscriptionJob
+from transcription.services import request_transcription
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +129,29 @@ def test_wagtails_own_workflow_emails_are_off_for_stories(django_capture_on_comm
     for message in mail.outbox:
         texts = [message.subject, message.body, *(content for content, _ in message.alternatives)]
         assert not [text for text in texts if SECRET_WORDS in text], (message.to, message.subject)
+
+
+def test_a_failed_transcription_reaches_moderators(settings, django_capture_on_commit_callbacks):
+    """The worker gives up on a recording: moderators get a word-free email and see the story in their queue."""
+    mo, peer = moderator("mo"), peer_moderator("pat")
+    story = StoryPageFactory(
+        parent=site_tree()[1], title=SECRET_WORDS, story_format="audio", media=StoryMediaFactory(title=SECRET_WORDS)
+    )
+    contribution = ContributionFactory(story=story, email="", status=StoryStatus.PROCESSING)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_transcription(story.pk)
+    # Every attempt so far ended with the worker killed: the next claim is one too many.
+    TranscriptionJob.objects.filter(story=story).update(attempts=settings.TRANSCRIPTION_MAX_ATTEMPTS)
+    run_queue("transcription")
+    assert TranscriptionJob.objects.get(story=story).status == JobStatus.FAILED
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([mo.email, peer.email])
+    for message in mail.outbox:
+        assert message.subject == STAFF_SUBJECTS["transcription_failed"]
+        assert f"/admin/moderation/story/{contribution.pk}/" in message.body
+        texts = [message.subject, message.body, *(content for content, _ in message.alternatives)]
+        assert not [text for text in texts if SECRET_WORDS in text]
+
+    queue = sign_in(peer).get("/admin/moderation/").content.decode()
+    row = queue[queue.index(f"/admin/moderation/story/{contribution.pk}/") :].split("</tr>")[0]
+    assert "Transcription failed" in row

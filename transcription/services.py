@@ -2,6 +2,7 @@
 
 request_transcription(story_id, *, language=None)   the share flow, when a story with media is submitted
 forget_story(story_id)                               the erasure service, when a story is withdrawn
+failed_story_ids()                                   moderation's queue, to show stories that could not be transcribed
 """
 
 from django.db import transaction
@@ -44,6 +45,11 @@ def forget_story(story_id: int) -> None:
         TranscriptionJob.objects.filter(story_id=story_id).delete()
         task_payloads.delete_payloads(jobs.transcribe_story, story_id)
     jobs.delete_temp_files(story_id)
+
+
+def failed_story_ids():
+    """The ids of stories whose transcription failed for good (a subquery)."""
+    return TranscriptionJob.objects.filter(status=JobStatus.FAILED).values("story_id")
 
 
 def recover_transcriptions() -> int:
