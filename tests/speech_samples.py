@@ -132,14 +132,10 @@ def concatenated(sources: list[Path], path: Path, *, gap_seconds: float = 0.5) -
 
 def story_with_recording(recording: Path | None, *, title: str = "A story", kind: str = "audio"):
     """A draft StoryPage under a fresh home and index, whose media's private original is a copy of `recording`."""
-    from wagtail.models import Page
+    from stories.models import StoryMedia, StoryPage
+    from tests.factories import site_tree
 
-    from stories.models import HomePage, StoryIndexPage, StoryMedia, StoryPage
-
-    index = StoryIndexPage.objects.first()
-    if index is None:
-        home = HomePage.objects.first() or Page.get_first_root_node().add_child(instance=HomePage(title="Home"))
-        index = home.add_child(instance=StoryIndexPage(title="Stories"))
+    index = site_tree()[1]
     media = None
     if recording is not None:
         media = StoryMedia(title="Recording", type=kind, duration=0)

@@ -16,8 +16,9 @@ from research.models import DiscoveryRun, EmergingTheme, ThemeMembership
 from research.runs import run_discovery
 from stories import embeddings
 from stories.meaning import store_vectors
-from tests.public_site import build_site, run_queued_tasks
+from tests.public_site import build_site
 from tests.research_site import consented_story
+from tests.workers import run_queue
 
 # Four themes told in short paragraphs (one of only three stories), two in Spanish too, and two stories about
 # nothing the others share. Hand-written for this test: the method itself was chosen on real writing (README).
@@ -143,6 +144,6 @@ def test_discovery_queues_itself_on_the_worker_once_enough_stories_are_embedded(
             store_vectors(page)
     queued = DBTaskResult.objects.filter(task_path="research.tasks.discover_themes")
     assert queued.count() == 1
-    run_queued_tasks()
+    run_queue("default")
     assert DiscoveryRun.objects.count() == 2 and DiscoveryRun.objects.latest().status == DiscoveryRun.Status.FINISHED
     assert not tasks.discovery_due()  # nothing new since

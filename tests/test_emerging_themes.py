@@ -23,6 +23,7 @@ from stories.models import StoryPage
 from tests.moderators import make_user, sign_in
 from tests.public_site import build_site
 from tests.research_site import PRIVATE_NAME, consented_story
+from tests.workers import run_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +187,7 @@ def test_emerging_theme_page_and_feed_list_public_stories_only(corpus):
 def test_the_background_job_runs_discovery_on_the_worker(corpus):
     call_command("discover_themes", "--queue")
 
-    call_command("db_worker", "--batch", "--queue-name", "default", "--interval", "0")
+    run_queue("default")
 
     run = DiscoveryRun.objects.latest()
     assert run.status == DiscoveryRun.Status.FINISHED and run.story_count == len(corpus)

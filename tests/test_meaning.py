@@ -12,7 +12,8 @@ from wagtail.models import PageViewRestriction
 from stories import embeddings, meaning
 from stories.meaning import CHUNK_CHARS, chunks, store_vectors
 from stories.models import StoryVector
-from tests.public_site import SPOKEN_TRANSCRIPT, build_site, content_note, publish_story, run_queued_tasks
+from tests.public_site import SPOKEN_TRANSCRIPT, build_site, content_note, publish_story
+from tests.workers import run_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,7 @@ def test_publishing_queues_the_story_and_the_worker_embeds_it_once(index, django
     queued = DBTaskResult.objects.filter(task_path="stories.meaning.embed_story").get()
     # The queued payload is the page's number, never its words.
     assert queued.args_kwargs == {"args": [story.pk], "kwargs": {}}
-    run_queued_tasks()
+    run_queue("default")
 
     rows = StoryVector.objects.filter(story=story)
     assert rows.filter(kind="story").count() == 1

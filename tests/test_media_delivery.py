@@ -19,24 +19,17 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from moto.server import ThreadedMotoServer
 from storages.backends.s3 import S3Storage
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import PageViewRestriction
 
 from contributions.submission import hold_upload
 from stories.media_delivery import published_media_url
 from stories.media_intake import store_upload
 from stories.media_publishing import make_published_copy
-from stories.models import HomePage, StoryIndexPage, StoryMedia, StoryPage
+from stories.models import StoryMedia, StoryPage
 from tests import media_factory
+from tests.factories import site_tree
 
 pytestmark = pytest.mark.django_db
-
-
-def story_index() -> StoryIndexPage:
-    index = StoryIndexPage.objects.first()
-    if index is None:
-        home = Page.get_first_root_node().add_child(instance=HomePage(title="Voicebox", slug="voicebox-home"))
-        index = home.add_child(instance=StoryIndexPage(title="Stories", slug="stories"))
-    return index
 
 
 def make_story(media: StoryMedia | None, *, live: bool = True, show_media: bool = True) -> StoryPage:
@@ -48,7 +41,7 @@ def make_story(media: StoryMedia | None, *, live: bool = True, show_media: bool 
         show_media=show_media,
         live=False,
     )
-    story_index().add_child(instance=story)
+    site_tree()[1].add_child(instance=story)
     if live:
         story.save_revision().publish()
     return StoryPage.objects.get(pk=story.pk)

@@ -8,7 +8,6 @@ import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import models
 from django.db.models.functions import Cast
 from wagtail.fields import StreamField
@@ -27,6 +26,7 @@ from tests.factories import (
     StoryPageFactory,
     site_tree,
 )
+from tests.workers import run_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -53,11 +53,6 @@ def submit(client, method: str = "write", media_file=None) -> str:
     assert client.post("/share/check/", fields).status_code == 302
     link = sharing.story_link(client.get("/share/done/").content.decode())
     return link.rstrip("/").rsplit("/", 1)[1]
-
-
-def run_default_queue() -> None:
-    """Run the queued background tasks of the default queue (search and reference index updates) to the end."""
-    call_command("db_worker", queue_name="default", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
 def rows_mentioning(text: str) -> list[str]:
@@ -188,7 +183,7 @@ def test_withdrawal_erases_the_story_and_leaves_a_content_free_record(
         make_published_copy(story.media)
     story.save_revision().publish()
     story.refresh_from_db()
-    run_default_queue()  # the search index and reference index updates Wagtail queued
+    run_queue("default")  # the search index and reference index updates Wagtail queued
     assert story.live and any(place.startswith("wagtailsearch.") for place in rows_mentioning(MARKER))
     story.save_revision().publish()  # an edit whose index updates are still queued when the story is withdrawn
     files_before = stored_files.added()
@@ -206,7 +201,7 @@ def test_withdrawal_erases_the_story_and_leaves_a_content_free_record(
     assert rows_mentioning(MARKER) == []
     assert rows_mentioning(key) == []
     # The index updates still queued from before (a worker that was behind) don't bring anything back.
-    run_default_queue()
+    run_queue("default")
     assert rows_mentioning(MARKER) == []
     withdrawn = AuditEvent.objects.get(action="withdrawn")
     assert (withdrawn.story_ref, withdrawn.actor_role, withdrawn.policy_code) == (story.pk, "contributor", "")

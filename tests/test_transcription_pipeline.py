@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.speech_samples import silence, story_with_recording, word_error_rate
-from tests.workers import drain_transcription_queue
+from tests.workers import run_queue
 from transcription import jobs
 from transcription.models import JobStatus, Transcript, TranscriptionJob
 from transcription.services import forget_story, recover_transcriptions, request_transcription
@@ -51,7 +51,7 @@ def test_recording_is_transcribed_through_the_queue(packaged_speech, django_capt
     queued = DBTaskResult.objects.get(id=job.task_id)
     assert (queued.queue_name, queued.status, queued.args_kwargs["args"]) == ("transcription", "READY", [story.pk])
 
-    drain_transcription_queue()
+    run_queue("transcription")
 
     job.refresh_from_db()
     assert (job.status, job.progress, job.attempts, job.lease_token) == (JobStatus.DONE, 100, 1, "")
@@ -69,7 +69,7 @@ def test_recording_is_transcribed_through_the_queue(packaged_speech, django_capt
     # Asking again, or the same task delivered twice, changes nothing.
     request(story, django_capture_on_commit_callbacks)
     jobs.enqueue(story.pk)
-    drain_transcription_queue()
+    run_queue("transcription")
     assert Transcript.objects.filter(story=story).count() == 1
     assert DBTaskResult.objects.get(id=TranscriptionJob.objects.get(story=story).task_id).return_value == (
         "not claimable"
@@ -80,7 +80,7 @@ def test_stated_language_is_used_instead_of_detection(packaged_speech, django_ca
     settings.WHISPER_MODEL = "base"
     story = story_with_recording(packaged_speech[0])
     request(story, django_capture_on_commit_callbacks, language="fr")
-    drain_transcription_queue()
+    run_queue("transcription")
     assert TranscriptionJob.objects.get(story=story).language == "fr"
     assert Transcript.objects.get(story=story).language == "fr"
 
@@ -88,7 +88,7 @@ def test_stated_language_is_used_instead_of_detection(packaged_speech, django_ca
 def test_silence_ends_as_no_speech(tmp_path, django_capture_on_commit_callbacks, signals):
     story = story_with_recording(silence(tmp_path / "quiet.wav", seconds=8))
     request(story, django_capture_on_commit_callbacks)
-    drain_transcription_queue()
+    run_queue("transcription")
     job = TranscriptionJob.objects.get(story=story)
     assert (job.status, job.get_status_display(), job.progress) == ("no_speech", "No speech detected", 100)
     assert not Transcript.objects.filter(story=story).exists()
@@ -102,7 +102,7 @@ def test_a_corrupt_file_fails_only_its_own_job(packaged_speech, tmp_path, django
     good = story_with_recording(packaged_speech[0], title="Fine")
     request(bad, django_capture_on_commit_callbacks)
     request(good, django_capture_on_commit_callbacks)
-    drain_transcription_queue()
+    run_queue("transcription")
     failed = TranscriptionJob.objects.get(story=bad)
     assert failed.status == JobStatus.FAILED
     assert failed.get_status_display() == "Could not be transcribed"
@@ -119,7 +119,7 @@ def test_a_missing_model_leaves_the_story_waiting_then_it_is_retried(
     settings.WHISPER_MODEL = str(tmp_path / "no-such-model")
     story = story_with_recording(packaged_speech[0])
     request(story, django_capture_on_commit_callbacks)
-    drain_transcription_queue()
+    run_queue("transcription")
     job = TranscriptionJob.objects.get(story=story)
     assert job.status == JobStatus.UNAVAILABLE
     assert job.get_status_display() == "Transcript unavailable for now"
@@ -132,7 +132,7 @@ def test_a_missing_model_leaves_the_story_waiting_then_it_is_retried(
     TranscriptionJob.objects.filter(pk=job.pk).update(retry_at=timezone.now() - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
         assert recover_transcriptions() == 1
-    drain_transcription_queue()
+    run_queue("transcription")
     assert TranscriptionJob.objects.get(pk=job.pk).status == JobStatus.DONE
 
 
@@ -148,7 +148,7 @@ def test_transient_errors_are_retried_with_backoff_then_fail(
     monkeypatch.setattr(jobs.engine, "transcribe", storage_down)
     request(story, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        drain_transcription_queue()
+        run_queue("transcription")
     job = TranscriptionJob.objects.get(story=story)
     assert (job.status, job.attempts) == (JobStatus.QUEUED, 1)
     retry = DBTaskResult.objects.get(id=job.task_id)
@@ -156,7 +156,7 @@ def test_transient_errors_are_retried_with_backoff_then_fail(
     assert retry.run_after - timezone.now() > timedelta(seconds=jobs.RETRY_BASE_SECONDS - 5)
 
     DBTaskResult.objects.filter(id=retry.id).update(run_after=timezone.now())
-    drain_transcription_queue()
+    run_queue("transcription")
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.FAILED, 2)
     assert "ConnectionResetError" in job.error and "Gave up after 2 attempts" in job.error
@@ -178,7 +178,7 @@ def test_forget_story_leaves_nothing(packaged_speech, django_capture_on_commit_c
     done = story_with_recording(packaged_speech[0], title="Done")
     waiting = story_with_recording(packaged_speech[0], title="Waiting")
     request(done, django_capture_on_commit_callbacks)
-    drain_transcription_queue()
+    run_queue("transcription")
     request(waiting, django_capture_on_commit_callbacks)
     jobs.TEMP_DIR.mkdir(parents=True, exist_ok=True)
     leftover = jobs.TEMP_DIR / f"story-{waiting.pk}-abc"

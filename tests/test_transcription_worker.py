@@ -46,9 +46,11 @@ class Deployment:
         self.processes: list[subprocess.Popen] = []
 
     def manage(self, *args: str) -> str:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, capture_output=True, text=True
-        ).stdout
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
 
     def start(self, *args: str) -> subprocess.Popen:
         process = subprocess.Popen(
@@ -70,10 +72,12 @@ class Deployment:
         script = (
             "from pathlib import Path\n"
             "from django.db import transaction\n"
+            "from tests.factories import ContributionFactory\n"
             "from tests.speech_samples import story_with_recording\n"
             "from transcription.services import request_transcription\n"
             "with transaction.atomic():\n"
             f"    story = story_with_recording(Path({str(self.recording)!r}))\n"
+            "    ContributionFactory(story=story)\n"
             "    request_transcription(story.pk)\n"
             "print(story.pk)\n"
         )
@@ -153,18 +157,13 @@ def test_a_story_withdrawn_mid_transcription_leaves_nothing_behind(running):
     )
     assert (running.var / "private" / media_name).exists()
 
-    # What the erasure service does: forget the transcription, delete the media files and the page.
+    # The contributor withdraws: the real erasure, in another process while the worker transcribes.
     running.manage(
         "shell",
         "-c",
-        "from stories.models import StoryPage\n"
-        "from transcription.services import forget_story\n"
-        f"story = StoryPage.objects.get(pk={story_id})\n"
-        f"forget_story({story_id})\n"
-        "media = story.media\n"
-        "story.delete()\n"
-        "media.delete_files()\n"
-        "media.delete()\n",
+        "from moderation.erasure import erase_story\n"
+        "from moderation.models import Contribution\n"
+        f"erase_story(Contribution.objects.get(story_id={story_id}))\n",
     )
 
     # The worker notices the lost lease, discards its work, and its task result goes too.

@@ -9,7 +9,7 @@ from tests.browser.conftest import Keys
 from tests.browser.test_share_journeys import answer_choices, open_private_page, send, start
 from tests.factories import site_tree
 from tests.test_captions import assert_strict_webvtt
-from tests.workers import drain_transcription_queue, run_queue
+from tests.workers import run_queue
 from transcription.models import JobStatus, Transcript, TranscriptionJob
 
 pytestmark = [
@@ -39,7 +39,7 @@ def test_submit_transcribe_review_and_confirm(live_server, browser_page, package
     key = open_private_page(page, keys, link)
     assert page.get_by_text("Your recording is waiting to be written out.").is_visible()
 
-    drain_transcription_queue()
+    run_queue("transcription")
     story = Contribution.objects.get().story
     assert TranscriptionJob.objects.get(story=story).status == JobStatus.DONE
 
