@@ -75,6 +75,7 @@ def request_publication(contribution: Contribution, user=None) -> Publication:
     )
     contribution.status = StoryStatus.PUBLISHING
     contribution.save(update_fields=["status", "status_changed_at"])
+    record(contribution, AuditEvent.Action.PUBLICATION_DECIDED, user)
     _enqueue(contribution.pk)
     return publication
 
@@ -210,6 +211,7 @@ def _failed(contribution_id: int, token: str, error: Exception) -> str:
         publication = (
             Publication.objects.select_for_update()
             .filter(contribution_id=contribution_id, token=token, status=Publication.Status.RUNNING)
+            .select_related("contribution")
             .first()
         )
         if publication is None:
@@ -218,6 +220,7 @@ def _failed(contribution_id: int, token: str, error: Exception) -> str:
         publication.error = f"{type(error).__name__}: {error}"[:300]
         if publication.attempts >= MAX_ATTEMPTS:
             publication.status = Publication.Status.FAILED
+            record(publication.contribution, AuditEvent.Action.PUBLICATION_FAILED)
         else:
             publication.status = Publication.Status.QUEUED
             publication.retry_at = timezone.now() + timedelta(

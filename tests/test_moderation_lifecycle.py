@@ -125,6 +125,7 @@ def test_edits_go_to_the_contributor_and_publish_when_they_accept(client, django
         "consent_checked",
         "edits_proposed",
         "edits_accepted",
+        "publication_decided",
         "published",
         "published_with_edits",
     ]

@@ -128,6 +128,9 @@ def test_a_failing_attempt_publishes_nothing_shows_to_moderators_and_is_tried_ag
             assert f"Publishing failed {attempt} times, and has stopped trying" in review
             assert "Publishing failed</span>" in queue
             assert "Try publishing again" in review
+            assert AuditEvent.objects.get(action="publication_failed").get_action_display() == (
+                "Could not be published: waiting for a moderator to try again"
+            )
         # Never half-published: no page, no copy, no record of publication.
         contribution.refresh_from_db()
         page = StoryPage.objects.get(pk=contribution.story_id)

@@ -150,7 +150,11 @@ def test_the_workflow_decision_publishes(story, django_capture_on_commit_callbac
     contribution.refresh_from_db()
     assert contribution.status == StoryStatus.PUBLISHED
     assert is_live(story)
-    assert AuditEvent.objects.filter(story_ref=story.pk, action=AuditEvent.Action.PUBLISHED).exists()
+    decided, published = (
+        AuditEvent.objects.get(story_ref=story.pk, action=action)
+        for action in (AuditEvent.Action.PUBLICATION_DECIDED, AuditEvent.Action.PUBLISHED)
+    )
+    assert decided.actor_role == published.actor_role == AuditEvent.Actor.MODERATOR
 
 
 def test_a_researchers_only_story_is_not_made_public_by_a_superuser(admin_client):

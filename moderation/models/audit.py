@@ -38,6 +38,8 @@ class AuditEvent(models.Model):
         APPEAL_PUBLISHED = "appeal_published", "Appeal decided: published"
         APPEAL_EDITS = "appeal_edits_proposed", "Appeal decided: published once the contributor agrees to edits"
         APPEAL_DECLINE_UPHELD = "appeal_decline_upheld", "Appeal decided: the decline stands"
+        PUBLICATION_DECIDED = "publication_decided", "Decided to publish: being published"
+        PUBLICATION_FAILED = "publication_failed", "Could not be published: waiting for a moderator to try again"
         PUBLISHED = "published", "Published"
         PUBLISHED_WITH_EDITS = "published_with_edits", "Published with edits the contributor agreed to"
         FLAGGED_CRITICAL = "flagged_critical", "Flagged as critical of services"
