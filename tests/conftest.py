@@ -74,6 +74,28 @@ def _fixtures_publish_under_governance(request):
         yield
 
 
+@pytest.fixture
+def story_index():
+    """The story index at /stories/ under the default site's home page (tests.factories.site_tree)."""
+    from tests.factories import site_tree
+
+    return site_tree()[1]
+
+
+@pytest.fixture
+def index(story_index):
+    """The public-site tests' name for the story index."""
+    return story_index
+
+
+@pytest.fixture
+def stored_files():
+    """The files in private and public storage before the test, to see which it added or left behind."""
+    from tests.sharing import StoredFiles
+
+    return StoredFiles()
+
+
 def require_service_in_ci(reachable: bool, what: str) -> None:
     """Skip a production-part test when its service is absent on a developer's machine; CI always has it."""
     if reachable:

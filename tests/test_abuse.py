@@ -1,7 +1,6 @@
 """Abuse resistance on /share/: CSRF, honeypot, minimum fill time, per-address rate limits, double submits."""
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from base import abuse
@@ -11,13 +10,8 @@ from stories.models import StoryPage
 from tests import sharing
 from tests.factories import site_tree
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def story_index():
-    cache.clear()  # rate-limit counters live in the cache
-    return site_tree()[1]
+# Every test here has the site tree (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("story_index")]
 
 
 def nothing_created() -> bool:

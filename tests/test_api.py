@@ -4,7 +4,7 @@ import pytest
 
 from stories.media_delivery import published_media_url
 from stories.models import StoryPage
-from tests.public_site import SPOKEN_TRANSCRIPT, build_site, content_note, media, publish_story, theme
+from tests.public_site import SPOKEN_TRANSCRIPT, content_note, media, publish_story, theme
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,6 @@ PUBLIC_STORY_FIELDS = {
     "captions_url",
 }
 PRIVATE_NAMES = ("media", "file", "published_file", "contribution", "owner", "locked_by", "email", "key_hash")
-
-
-@pytest.fixture
-def index():
-    return build_site()
 
 
 def test_lists_published_stories_with_their_public_fields(client, index):

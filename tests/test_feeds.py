@@ -4,22 +4,11 @@ import html
 
 import feedparser
 import pytest
-from django.core.cache import cache
 
 from stories.media_delivery import published_media_url
-from tests.public_site import SPOKEN_TRANSCRIPT, build_site, media, publish_story, theme
+from tests.public_site import SPOKEN_TRANSCRIPT, media, publish_story, theme
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def index():
-    return build_site()
 
 
 def parse(client, path):

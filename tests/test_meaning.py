@@ -12,7 +12,7 @@ from wagtail.models import PageViewRestriction
 from stories import embeddings, meaning
 from stories.meaning import CHUNK_CHARS, chunks, store_vectors
 from stories.models import StoryVector
-from tests.public_site import SPOKEN_TRANSCRIPT, build_site, content_note, publish_story
+from tests.public_site import SPOKEN_TRANSCRIPT, content_note, publish_story
 from tests.workers import run_queue
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +24,6 @@ HOPE_ES = (
 HOPE_EN = ("After hospital I had lost all hope.", "Slowly, with my support group, I started to believe again.")
 BENEFITS = ("The benefits office lost my form three times.", "I queued for hours in the rain to sort it out.")
 GARDEN = ("My allotment was the only place I could breathe.", "Growing tomatoes gave my week a shape.")
-
-
-@pytest.fixture
-def index():
-    return build_site()
 
 
 def embedded(index, title, body, **kwargs):

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import Cast
 from wagtail.fields import StreamField
@@ -28,20 +27,10 @@ from tests.factories import (
 )
 from tests.workers import run_queue
 
-pytestmark = pytest.mark.django_db
+# Every test here has the site tree (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("story_index")]
 
 MARKER = "Zephyrine-lighthouse-7731"
-
-
-@pytest.fixture(autouse=True)
-def story_index():
-    cache.clear()  # rate-limit counters live in the cache
-    return site_tree()[1]
-
-
-@pytest.fixture
-def stored_files():
-    return sharing.StoredFiles()
 
 
 def submit(client, method: str = "write", media_file=None) -> str:

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from stories.reactions import COOKIE_NAME
-from tests.public_site import SPOKEN_TRANSCRIPT, build_site, publish_story, theme
+from tests.public_site import SPOKEN_TRANSCRIPT, publish_story, theme
 from tests.services import REDIS_URL, redis_reachable
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +27,6 @@ def cache_backend(request):
         cache.clear()
         yield request.param
         cache.clear()
-
-
-@pytest.fixture
-def index():
-    return build_site()
 
 
 def get(client, path, **kwargs):

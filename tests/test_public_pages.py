@@ -3,23 +3,12 @@
 import re
 
 import pytest
-from django.core.cache import cache
 
 from stories.listing import HIDDEN_NOTES_COOKIE
 from stories.media_delivery import published_media_url
-from tests.public_site import SPOKEN_TRANSCRIPT, build_site, content_note, media, publish_story, theme
+from tests.public_site import SPOKEN_TRANSCRIPT, content_note, media, publish_story, theme
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def index():
-    return build_site()
 
 
 def test_home_introduces_voicebox_and_features_recent_stories(client, index):

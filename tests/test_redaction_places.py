@@ -5,24 +5,17 @@ import html
 import re
 
 import pytest
-from django.core.cache import cache
 
 from moderation.models import Contribution, Redaction, StoryStatus
 from stories.models import StoryPage
 from tests import sharing
-from tests.factories import site_tree
 from tests.moderators import action_url, moderator, sign_in
 from tests.workers import run_queue
 
-pytestmark = pytest.mark.django_db
+# Every test here has the site tree (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("story_index")]
 
 STORY = "Sam rang me, and then Sam came round.\nWe walked to the West of town.\n\nThe peer group met there on Fridays."
-
-
-@pytest.fixture(autouse=True)
-def story_index():
-    cache.clear()  # rate-limit counters live in the cache
-    return site_tree()[1]
 
 
 def share(client, **choices) -> tuple[Contribution, str]:

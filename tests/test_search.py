@@ -3,22 +3,11 @@
 import re
 
 import pytest
-from django.core.cache import cache
 
 from stories.search import best_passage, highlight, query_terms
-from tests.public_site import SPOKEN_TRANSCRIPT, build_site, media, publish_story, theme
+from tests.public_site import SPOKEN_TRANSCRIPT, media, publish_story, theme
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def index():
-    return build_site()
 
 
 def titles(html: str) -> list[str]:

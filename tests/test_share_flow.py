@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django_tasks_db.models import DBTaskResult
 from faster_whisper.tokenizer import _LANGUAGE_CODES as WHISPER_LANGUAGES
 from wagtail.models import Revision
@@ -16,21 +15,11 @@ from moderation.models.contributions import hash_story_key
 from stories.media_intake import MediaRejected
 from stories.models import StoryMedia, StoryPage
 from tests import moderators, sharing
-from tests.factories import ContentNoteFactory, ThemeFactory, site_tree
+from tests.factories import ContentNoteFactory, ThemeFactory
 from transcription.models import TranscriptionJob
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def story_index():
-    cache.clear()  # rate-limit counters live in the cache
-    return site_tree()[1]
-
-
-@pytest.fixture
-def stored_files():
-    return sharing.StoredFiles()
+# Every test here has the site tree (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("story_index")]
 
 
 def test_a_text_story_becomes_a_draft_with_its_consent_record(client, story_index):
