@@ -4,6 +4,7 @@ site_tree()                         the home page (default site root) and the st
 StoryPageFactory(parent=index)      a story page (a draft unless published)
 ContributionFactory()               a contribution with a draft story; `.key` holds its story key (tests only)
 ConsentRecordFactory(contribution)  what the contributor chose, against the current consent text
+heard_word(" Jane", 1.5, 1.9)       a word as Whisper stores it in a transcript segment (leading space, times)
 """
 
 import tempfile
@@ -141,3 +142,7 @@ class ConsentRecordFactory(DjangoModelFactory):
     research_use = False
     minimal_edits_preauthorised = False
     channel = Contribution.Channel.WEB
+
+
+def heard_word(text: str, start: float, end: float) -> dict:
+    return {"start": start, "end": end, "word": text, "probability": 0.9}

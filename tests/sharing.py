@@ -90,3 +90,19 @@ def fill_in(
 
 def story_link(done_html: str) -> str:
     return re.search(r'value="(http://testserver/my-story/[^"]+/)"', done_html)[1]
+
+
+def share_recording(client: Client, recording: Path, *, title: str = "Nights on the ward") -> tuple:
+    """Share an anonymous audio story through the real flow, edits not pre-authorised: (contribution, story key)."""
+    from moderation.models import Contribution
+
+    fields = fill_in(
+        client,
+        method="upload",
+        story=story_answers(title=title, text=None),
+        choices=choice_answers(media=True, minimal_edits="no", identity="anonymous", display_name=""),
+        media_file=upload(recording),
+    )
+    assert client.post("/share/check/", fields).status_code == 302
+    key = story_link(client.get("/share/done/").content.decode()).rstrip("/").rsplit("/", 1)[1]
+    return Contribution.objects.get(idempotency_key=fields["token"]), key

@@ -7,21 +7,16 @@ import pytest
 from django.core.cache import cache
 
 from moderation import redaction
-from moderation.models import Contribution, StoryStatus
+from moderation.models import StoryStatus
 from moderation.redaction import Span
 from moderation.workflows import start_moderation
 from stories.models import StoryPage
 from tests import media_factory, sharing
-from tests.factories import site_tree
+from tests.factories import heard_word, site_tree
 from tests.moderators import action_url, moderator, sign_in
 from tests.workers import run_queue
 from transcription.corrections import realign_words
 from transcription.models import Transcript
-
-
-def word(text: str, start: float, end: float) -> dict:
-    return {"start": start, "end": end, "word": text, "probability": 0.9}
-
 
 # What Whisper would have heard in the test recording, as transcription stores it (segment text stripped, words with
 # their leading spaces): the name is spoken from 1.5 s to 2.4 s.
@@ -31,20 +26,25 @@ SEGMENTS = [
         "end": 3.3,
         "text": "My nurse Jane Doe was kind.",
         "words": [
-            word(" My", 0.5, 0.8),
-            word(" nurse", 0.9, 1.3),
-            word(" Jane", 1.5, 1.9),
-            word(" Doe", 2.0, 2.4),
-            word(" was", 2.6, 2.8),
-            word(" kind.", 2.9, 3.3),
+            heard_word(" My", 0.5, 0.8),
+            heard_word(" nurse", 0.9, 1.3),
+            heard_word(" Jane", 1.5, 1.9),
+            heard_word(" Doe", 2.0, 2.4),
+            heard_word(" was", 2.6, 2.8),
+            heard_word(" kind.", 2.9, 3.3),
         ],
     },
     {
         "start": 3.5,
         "end": 5.5,
         "text": "The ward was loud at night.",
-        "words": [word(" The", 3.5, 3.7), word(" ward", 3.8, 4.2), word(" was", 4.3, 4.5), word(" loud", 4.6, 5.0)]
-        + [word(" at", 5.05, 5.15), word(" night.", 5.2, 5.5)],
+        "words": [
+            heard_word(" The", 3.5, 3.7),
+            heard_word(" ward", 3.8, 4.2),
+            heard_word(" was", 4.3, 4.5),
+            heard_word(" loud", 4.6, 5.0),
+        ]
+        + [heard_word(" at", 5.05, 5.15), heard_word(" night.", 5.2, 5.5)],
     },
 ]
 
@@ -109,16 +109,7 @@ def test_a_name_redacted_in_an_audio_story_is_silent_in_the_published_recording(
     cache.clear()
     site_tree()
     recording = media_factory.sine_tone(tmp_path / "story.ogg", seconds=6.0, amplitude=0.5)
-    fields = sharing.fill_in(
-        client,
-        method="upload",
-        story=sharing.story_answers(title="Nights on the ward", text=None),
-        choices=sharing.choice_answers(media=True, minimal_edits="no", identity="anonymous", display_name=""),
-        media_file=sharing.upload(recording),
-    )
-    assert client.post("/share/check/", fields).status_code == 302
-    contribution = Contribution.objects.get()
-    key = sharing.story_link(client.get("/share/done/").content.decode()).rstrip("/").rsplit("/", 1)[1]
+    contribution, key = sharing.share_recording(client, recording)
     page = StoryPage.objects.get()
     # Transcription's worker stores what it heard; the contributor checks it; then the story goes to moderation.
     transcript = Transcript.objects.create(

@@ -8,10 +8,10 @@ from django.core.cache import cache
 from django.test import Client
 
 from moderation import redaction
-from moderation.models import Contribution, EditProposal, Redaction
+from moderation.models import EditProposal, Redaction
 from stories.models import StoryPage
 from tests import media_factory, sharing
-from tests.factories import site_tree
+from tests.factories import heard_word, site_tree
 from tests.moderators import action_url, make_user, moderator, sign_in
 from tests.workers import run_queue
 from transcription.models import JobStatus, Transcript, TranscriptionJob
@@ -21,19 +21,25 @@ pytestmark = pytest.mark.django_db
 MARGIN = redaction.SILENCE_MARGIN_SECONDS
 
 
-def word(text: str, start: float, end: float) -> dict:
-    return {"start": start, "end": end, "word": text, "probability": 0.9}
-
-
 # What Whisper heard: "Dough" where the contributor said "Doe".
 HEARD = [
     {
         "start": 0.5,
         "end": 5.5,
         "text": "My nurse Jane Dough was kind on the ward at night.",
-        "words": [word(" My", 0.5, 0.8), word(" nurse", 0.9, 1.3), word(" Jane", 1.5, 1.9), word(" Dough", 2.0, 2.4)]
-        + [word(" was", 2.6, 2.8), word(" kind", 2.9, 3.3), word(" on", 3.4, 3.5), word(" the", 3.6, 3.7)]
-        + [word(" ward", 3.8, 4.2), word(" at", 4.6, 4.8), word(" night.", 4.9, 5.5)],
+        "words": [
+            heard_word(" My", 0.5, 0.8),
+            heard_word(" nurse", 0.9, 1.3),
+            heard_word(" Jane", 1.5, 1.9),
+            heard_word(" Dough", 2.0, 2.4),
+        ]
+        + [
+            heard_word(" was", 2.6, 2.8),
+            heard_word(" kind", 2.9, 3.3),
+            heard_word(" on", 3.4, 3.5),
+            heard_word(" the", 3.6, 3.7),
+        ]
+        + [heard_word(" ward", 3.8, 4.2), heard_word(" at", 4.6, 4.8), heard_word(" night.", 4.9, 5.5)],
     }
 ]
 CORRECTED = "My nurse Jane Doe was kind on the ward at night."
@@ -56,16 +62,7 @@ def audio_story(client, tmp_path, django_capture_on_commit_callbacks):
     cache.clear()
     site_tree()
     recording = media_factory.sine_tone(tmp_path / "story.ogg", seconds=6.0, amplitude=0.5)
-    fields = sharing.fill_in(
-        client,
-        method="upload",
-        story=sharing.story_answers(title="Nights on the ward", text=None),
-        choices=sharing.choice_answers(media=True, minimal_edits="no", identity="anonymous", display_name=""),
-        media_file=sharing.upload(recording),
-    )
-    assert client.post("/share/check/", fields).status_code == 302
-    contribution = Contribution.objects.get()
-    key = sharing.story_link(client.get("/share/done/").content.decode()).rstrip("/").rsplit("/", 1)[1]
+    contribution, key = sharing.share_recording(client, recording)
     page = StoryPage.objects.get()
     TranscriptionJob.objects.filter(story=page).update(status=JobStatus.DONE, progress=100)
     Transcript.objects.create(story=page, language="en", duration=6.0, segments=HEARD, model_name="test", text="")

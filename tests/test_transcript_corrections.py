@@ -2,12 +2,8 @@
 
 import pytest
 
+from tests.factories import heard_word
 from transcription.corrections import realign_words
-
-
-def word(text: str, start: float, end: float) -> dict:
-    return {"start": start, "end": end, "word": text, "probability": 0.9}
-
 
 # As Whisper stores a line: text stripped, words with their leading spaces.
 LINE = {
@@ -15,12 +11,12 @@ LINE = {
     "end": 4.0,
     "text": "My nurse Jane Dough was kind.",
     "words": [
-        word(" My", 0.5, 0.8),
-        word(" nurse", 0.9, 1.3),
-        word(" Jane", 1.5, 1.9),
-        word(" Dough", 1.95, 2.4),
-        word(" was", 3.0, 3.2),
-        word(" kind.", 3.3, 4.0),
+        heard_word(" My", 0.5, 0.8),
+        heard_word(" nurse", 0.9, 1.3),
+        heard_word(" Jane", 1.5, 1.9),
+        heard_word(" Dough", 1.95, 2.4),
+        heard_word(" was", 3.0, 3.2),
+        heard_word(" kind.", 3.3, 4.0),
     ],
 }
 

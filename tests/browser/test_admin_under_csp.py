@@ -3,11 +3,11 @@ relaxed only for the admin (stories.middleware), and no script error or CSP viol
 sign-in, the page explorer, the page editor and its live preview."""
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo.content import load_demo
 from stories.models import StoryIndexPage, StoryPage
-from tests.moderators import PASSWORD, fresh_code, make_user
+from tests.browser.conftest import sign_in_to_admin
+from tests.moderators import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -19,17 +19,7 @@ def test_an_editor_signs_in_and_edits_a_story_with_preview(browser_page, live_se
 
     public = page.goto(f"{live_server.url}/")
     assert "script-src 'self'" in public.all_headers()["content-security-policy"]
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/two-step/verify/**")
-    # Not inside [data-sprite]: the admin's icon-sprite request is itself sent to this page while the second factor
-    # is pending, and Wagtail's script pastes whatever comes back there (reported; the sprite URL needs exempting).
-    code = page.locator("input[name=token]:not([data-sprite] *)")
-    code.fill(fresh_code(TOTPDevice.objects.get(user=editor)))
-    code.press("Enter")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in_to_admin(page, live_server, editor)
     assert page.locator("h1").first.is_visible()
 
     index = StoryIndexPage.objects.get()

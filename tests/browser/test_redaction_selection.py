@@ -3,12 +3,12 @@ first of two occurrences is the first, words that appear once are found at once,
 words, and characters outside the Basic Multilingual Plane count as the server counts them."""
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from moderation.models import Redaction
 from moderation.workflows import start_moderation
+from tests.browser.conftest import sign_in_to_admin
 from tests.factories import ConsentRecordFactory, ContributionFactory, StoryPageFactory, site_tree
-from tests.moderators import PASSWORD, fresh_code, moderator
+from tests.moderators import moderator
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -29,18 +29,6 @@ SELECT = """([where, occurrence, from, length]) => {
 }"""
 
 
-def sign_in(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/two-step/verify/**")
-    code = page.locator("input[name=token]:not([data-sprite] *)")
-    code.fill(fresh_code(TOTPDevice.objects.get(user=user)))
-    code.press("Enter")
-    page.wait_for_url(f"{live_server.url}/admin/")
-
-
 def test_selecting_words_drafts_exactly_those(browser_page, live_server):
     _home, index = site_tree()
     story = StoryPageFactory(parent=index, title="Leaving Leeds", body=[("paragraph", PARAGRAPH)])
@@ -48,7 +36,7 @@ def test_selecting_words_drafts_exactly_those(browser_page, live_server):
     ConsentRecordFactory(contribution=contribution)
     start_moderation(contribution)
     page = browser_page
-    sign_in(page, live_server, moderator())
+    sign_in_to_admin(page, live_server, moderator())
     review = f"{live_server.url}/admin/moderation/story/{contribution.pk}/"
 
     def draft(where: str, occurrence: int, words: str, length: int | None = None) -> Redaction:
