@@ -5,8 +5,11 @@
 
 Builds a deployment of its own in a temporary directory (SQLite unless --database-url, local-memory cache unless
 --redis-url), loads the stories (text and audio, with paragraphs and transcripts drawn from a fixed vocabulary, so
-search has real work to do), indexes them for search, and runs the app under gunicorn with the production settings
-on 127.0.0.1. wrk (apt-get install wrk) then measures, one after another:
+search has real work to do), indexes them for search, embeds them for search by meaning, and runs the app under
+gunicorn with the production settings on 127.0.0.1. Embedding takes a fraction of a second per story on one core,
+so the first --embed stories are embedded for real (their rate is printed) and every other story gets the stored
+vectors of one of those: the index holds as many rows as if all had been embedded, and every search embeds its
+query. wrk (apt-get install wrk) then measures, one after another:
 - a story page (an audio story with its player and transcript; anonymous, so served from the public page cache),
   for a first visit (no cookies) and for a returning reader (with the CSRF cookie a browser keeps),
 - the story index (/stories/, first page),
@@ -201,6 +204,7 @@ def configure(args) -> None:
         ALLOWED_HOSTS=f"{HOST},localhost",
         SECURE_SSL_REDIRECT="false",
         RATELIMIT_ENABLE="false",
+        EMBEDDINGS_THREADS="1",
     )
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
@@ -208,7 +212,41 @@ def configure(args) -> None:
         os.environ["REDIS_URL"] = args.redis_url
 
 
-def load_stories(count: int, corpus: Corpus) -> str:
+def embed_stories(index, sample: int) -> None:
+    """Embed the first `sample` stories (timed, one core); give the others copies of their vectors, in turn."""
+    from stories.meaning import store_vectors
+    from stories.models import StoryPage, StoryVector
+
+    pages = list(StoryPage.objects.child_of(index).order_by("pk"))
+    started = time.monotonic()
+    for page in pages[:sample]:
+        store_vectors(page)
+    seconds = time.monotonic() - started
+    print(f"  embedded {sample} stories in {seconds:.0f} s: {sample / seconds:.2f} stories/s on one core", flush=True)
+    rows: dict[int, list] = {}
+    for row in StoryVector.objects.filter(story__in=pages[:sample]).order_by("story_id", "kind", "position"):
+        rows.setdefault(row.story_id, []).append(row)
+    samples = [rows[page.pk] for page in pages[:sample]]
+    copies = []
+    for number, page in enumerate(pages[sample:]):
+        for row in samples[number % sample]:
+            copies.append(
+                StoryVector(
+                    story=page,
+                    kind=row.kind,
+                    position=row.position,
+                    source=row.source,
+                    first=row.first,
+                    vector=row.vector,
+                    text_digest=row.text_digest,
+                    engine=row.engine,
+                )
+            )
+    StoryVector.objects.bulk_create(copies, batch_size=2000)
+    print(f"  {StoryVector.objects.count()} vectors stored for {len(pages)} stories", flush=True)
+
+
+def load_stories(count: int, corpus: Corpus, embedded: int) -> str:
     """Create the site and `count` published stories; return the path of the audio story to measure."""
     from django.core.files import File
     from django.core.management import call_command
@@ -218,6 +256,7 @@ def load_stories(count: int, corpus: Corpus) -> str:
     from modelsearch.signal_handlers import post_save_signal_handler
     from wagtail.models import Page, Site
 
+    from stories.governance import publishing_under_governance
     from stories.media_publishing import make_published_copy
     from stories.models import HomePage, StoryIndexPage, StoryMedia, StoryPage, Theme
     from stories.search import refresh_search_statistics
@@ -263,13 +302,14 @@ def load_stories(count: int, corpus: Corpus) -> str:
             first_published_at=now,
             last_published_at=now,
         )
-        with transaction.atomic():
+        with transaction.atomic(), publishing_under_governance():  # standing in for moderation decisions
             index.add_child(instance=story)
             story.themes.set(rng.sample(themes, 2))
         if number % 1000 == 999:
             print(f"  {number + 1} stories ({time.monotonic() - started:.0f} s)", flush=True)
     call_command("update_index", verbosity=0)
     refresh_search_statistics()  # what publishing a story does (the stories here were loaded without publishing)
+    embed_stories(index, embedded)
     call_command("collectstatic", interactive=False, verbosity=0)
     return story_path(index)
 
@@ -354,6 +394,7 @@ def main() -> int:
     parser.add_argument("--search-connections", type=int, default=2)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--redis-url", default="")
+    parser.add_argument("--embed", type=int, default=200, help="How many stories to embed for real.")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed as the load generator: apt-get install -y wrk")
@@ -367,7 +408,7 @@ def main() -> int:
 
     print(f"Loading {args.stories} stories into {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} ...")
     corpus = Corpus(random.Random(2026))
-    story = load_stories(args.stories, corpus)
+    story = load_stories(args.stories, corpus, min(args.embed, args.stories))
 
     # The story page's own bytes, as a file the same server serves statically.
     page = Client(HTTP_HOST=HOST).get(story)
