@@ -23,6 +23,7 @@ from stories.media_publishing import make_published_copy
 from stories.models import StoryMedia
 from stories.upload_handlers import capped_uploads, uploaded_media
 from tests import media_factory
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import require_service_in_ci
 
 STORED_NAME = re.compile(r"^story-media/[0-9a-f]{32}\.[a-z0-9]{1,7}$")
@@ -502,7 +503,6 @@ def test_silenced_ranges_are_muted_and_the_rest_is_not(tmp_path, name, make):
 
 # --- A real browser recording -------------------------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
 RECORD_SCRIPT = """async ([mimeType, milliseconds]) => {
     const stream = await navigator.mediaDevices.getUserMedia({audio: true, video: mimeType.startsWith("video/")});
     const recorder = new MediaRecorder(stream, {mimeType});
@@ -526,19 +526,7 @@ def record_in_chromium(target: Path, mime_type: str, seconds: float) -> Path:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context(permissions=["microphone", "camera"])
         page = context.new_page()
         # http://localhost is a secure context (getUserMedia needs one); the page is served by Playwright itself.

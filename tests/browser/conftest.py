@@ -18,20 +18,8 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import Page, sync_playwright
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import require_service_in_ci
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    # A synthetic microphone and camera, granted without a prompt, so in-browser recording can be tested headless.
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-]
 
 
 def pytest_collection_modifyitems(items):
