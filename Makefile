@@ -27,9 +27,10 @@ demo: migrate
 	$(BIN)/python manage.py ensure_local_admin
 
 # Web and workers together on the embedded default (SQLite, local files, database queue). Ctrl-C stops them all.
+# Links in emails go to the port served on, also from the workers (honcho gives each process a PORT of its own).
 run: demo
 	@echo "Voicebox is starting on http://localhost:$(PORT)/ (admin: http://localhost:$(PORT)/admin/)"
-	PORT=$(PORT) $(BIN)/honcho start --procfile Procfile.dev
+	SITE_URL="$${SITE_URL:-http://localhost:$(PORT)}" PORT=$(PORT) $(BIN)/honcho start --procfile Procfile.dev
 
 # The whole suite, then the production parts again on PostgreSQL and Redis/RQ (tests/run_suite.py).
 test: install

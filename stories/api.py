@@ -13,9 +13,11 @@ stories, and fail), and ids and offsets are checked to fit the database's intege
 from types import SimpleNamespace
 
 from django.http import Http404
+from wagtail.api.utils import get_full_url
 from wagtail.api.v2.filters import BaseFilterBackend, ChildOfFilter, DescendantOfFilter, SearchFilter
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.serializers import PageHtmlUrlField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
@@ -97,9 +99,22 @@ class StoriesPagination(WagtailPagination):
         return super().paginate_queryset(queryset, request, view)
 
 
+class PageLinkField(PageHtmlUrlField):
+    """A page's public address at the configured site address (Wagtail's own uses the Site record's host)."""
+
+    def to_representation(self, page):
+        url = page.get_url(request=self.context["request"])
+        return get_full_url(self.context["request"], url) if url else None
+
+
+class StorySerializer(PageSerializer):
+    html_url = PageLinkField(read_only=True)
+
+
 class StoriesAPIViewSet(PagesAPIViewSet):
     model = StoryPage
     name = "stories"
+    base_serializer_class = StorySerializer
     filter_backends = [_OUR_FILTERS.get(backend, backend) for backend in PagesAPIViewSet.filter_backends]
     pagination_class = StoriesPagination
 

@@ -1,6 +1,11 @@
-"""API serializer fields for computed public parts of a story (kept apart from api.py so models can use them)."""
+"""API serializer fields for computed public parts of a story (kept apart from api.py so models can use them).
+
+Links start with the configured site address (WAGTAILAPI_BASE_URL), as Wagtail's own detail links do: not with the
+request's host, nor with the Wagtail Site record's host and port.
+"""
 
 from rest_framework import serializers
+from wagtail.api.utils import get_full_url
 
 
 class PublicLinkField(serializers.Field):
@@ -14,4 +19,4 @@ class PublicLinkField(serializers.Field):
         from . import links
 
         url = getattr(links, self.link_name)(story)
-        return self.context["request"].build_absolute_uri(url) if url else None
+        return get_full_url(self.context["request"], url) if url else None

@@ -1,6 +1,7 @@
 """The Wagtail API v2: published stories and their public fields; never a draft, a private field or a withdrawn one."""
 
 import pytest
+from django.conf import settings
 
 from stories.media_delivery import published_media_url
 from stories.models import StoryPage
@@ -52,8 +53,8 @@ def test_lists_published_stories_with_their_public_fields(client, index):
     assert detail["themes"] == [{"name": "Family", "slug": family.slug}]
     assert detail["content_notes"] == ["Self-harm"]
     assert detail["duration"] == pytest.approx(4.0)
-    assert detail["media_url"] == "http://testserver" + published_media_url(audio)
-    assert detail["captions_url"] == f"http://testserver/captions/{audio.pk}.vtt"
+    assert detail["media_url"] == settings.WAGTAILAPI_BASE_URL + published_media_url(audio)
+    assert detail["captions_url"] == f"{settings.WAGTAILAPI_BASE_URL}/captions/{audio.pk}.vtt"
     assert detail["transcript"][1]["text"] == SPOKEN_TRANSCRIPT[1]["text"]
     assert detail["meta"]["html_url"].endswith("/stories/spoken-story/")
 

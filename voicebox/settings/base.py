@@ -22,9 +22,11 @@ DEBUG = False
 # Empty unless configured: production refuses to start without it; dev and test add the local names.
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# The public address, for links in emails and the admin. Production derives it from ALLOWED_HOSTS when unset.
+# The public address every link sent out starts with: in emails, the admin and the API. `make run` sets it to the
+# port it serves on; production derives it from ALLOWED_HOSTS when unset.
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL or "http://localhost:8000"
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAIL_SITE_NAME = "Voicebox"
 # Where local state lives in the embedded default: the SQLite file, uploaded files, the model cache.
 VAR_DIR = env.path("VOICEBOX_VAR_DIR", default=BASE_DIR / "var")

@@ -17,8 +17,9 @@ if not ALLOWED_HOSTS:
     )
 if not SITE_URL and ALLOWED_HOSTS[0] in ("*", "."):
     raise ImproperlyConfigured("SITE_URL must give the public address (for example https://voicebox.example.org).")
-# Links in emails and the admin point at the first host name unless SITE_URL says otherwise.
+# Links in emails, the admin and the API point at the first host name unless SITE_URL says otherwise.
 WAGTAILADMIN_BASE_URL = SITE_URL or f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 
 # Voicebox runs behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
