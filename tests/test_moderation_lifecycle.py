@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from wagtail.models import TaskState
 
 from moderation import workflows
@@ -21,23 +20,17 @@ from moderation.models import (
 )
 from stories.models import StoryPage
 from tests import sharing
-from tests.factories import site_tree
 from tests.moderators import action_url, moderator, peer_moderator, sign_in
 from tests.workers import run_queue
 
 # The heart of moderation runs again on PostgreSQL with the Redis/RQ queue (tests/run_suite.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.production_parts]
+# Every test here has the site tree (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.production_parts, pytest.mark.usefixtures("story_index")]
 
 STORY = (
     "On the ward the night nurse, Jane Doe, took my phone away.\n\n"
     "I felt invisible for weeks. Then a peer worker listened and I started to sleep again."
 )
-
-
-@pytest.fixture(autouse=True)
-def story_index():
-    cache.clear()  # rate-limit counters live in the cache
-    return site_tree()[1]
 
 
 def share(client, text: str = STORY, **choices) -> tuple[Contribution, str]:

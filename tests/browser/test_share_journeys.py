@@ -13,19 +13,18 @@ from moderation.models import Contribution, StoryStatus
 from moderation.models.contributions import hash_story_key
 from stories.models import StoryPage
 from tests.browser.conftest import Keys
-from tests.factories import site_tree
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Every test here has the site tree (tests/conftest.py).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("story_index"),
+]
 
 WITH_JS = pytest.mark.browser_context(permissions=["clipboard-read", "clipboard-write", "microphone", "camera"])
 WITHOUT_JS = pytest.mark.browser_context(java_script_enabled=False)
 # The form drops anything sent within a few seconds of starting; a person always takes longer than this.
 HUMAN_SECONDS = 3.5
-
-
-@pytest.fixture(autouse=True)
-def story_index():
-    return site_tree()[1]
 
 
 def start(page: Page, base: str, method: str) -> tuple[Keys, float]:
