@@ -29,7 +29,8 @@ def emerging_themes_context(heading_level: int = 2) -> dict:
 
 
 def hidden_themes_context() -> dict:
-    """For research/includes/hidden_themes_report.html, which research adds to the public moderation report: emerging themes hidden by peers, by policy reason, beside those shown."""
+    """For research/includes/hidden_themes_report.html, which research adds to the public moderation report:
+    emerging themes hidden by peers, by policy reason, beside those shown."""
     counts = hidden_theme_counts()
     return {
         "shown": EmergingTheme.objects.shown_publicly().count(),

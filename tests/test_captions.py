@@ -5,9 +5,9 @@ import re
 import pytest
 import webvtt
 
-from tests.speech_samples import story_with_recording
 from stories.captions import LINE_LENGTH, cues, plain_text, timestamp
 from stories.captions import webvtt as make_webvtt
+from tests.speech_samples import story_with_recording
 
 TIMING = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3})$")
 
