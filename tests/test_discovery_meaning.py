@@ -15,6 +15,7 @@ from research.discovery import DiscoveryParameters, Document, discover
 from research.models import DiscoveryRun, EmergingTheme, ThemeMembership
 from research.runs import run_discovery
 from stories import embeddings
+from stories.governance import publishing_under_governance
 from stories.meaning import store_vectors
 from tests.public_site import build_site
 from tests.research_site import consented_story
@@ -140,7 +141,8 @@ def test_discovery_queues_itself_on_the_worker_once_enough_stories_are_embedded(
         for name, text in (("sleep-1", "I sleep better now."), ("garden-1", "My roses are out.")):
             page = corpus[name]
             page.body = [("paragraph", text)]
-            page.save_revision().publish()
+            with publishing_under_governance():  # standing in for a moderation decision
+                page.save_revision().publish()
             store_vectors(page)
     queued = DBTaskResult.objects.filter(task_path="research.tasks.discover_themes")
     assert queued.count() == 1
