@@ -32,13 +32,20 @@ def expire_consents(today=None) -> int:
 
 
 def unpublish_for_expiry(contribution: Contribution) -> None:
-    page = contribution.story.specific
-    if page.live:
-        with publishing_under_governance():  # the contributor's consent ran out: recorded as expiry below
-            page.unpublish(user=None, log_action=True)
-    # The published copy of the recording goes too; the original stays private, so the contributor can renew.
-    if page.media_id and page.media.published_file:
-        page.media.published_file.delete(save=True)
+    take_off_the_site(contribution.story.specific)  # the contributor's consent ran out: recorded as expiry below
     contribution.status = StoryStatus.EXPIRED
     contribution.save(update_fields=["status", "status_changed_at"])
     record(contribution, AuditEvent.Action.CONSENT_EXPIRED)
+
+
+def take_off_the_site(page) -> None:
+    """Unpublish a story for a decision the caller records, keeping its private record: the page and the published
+    copy of its recording go; the original stays private, so the story can be published again (renewed consent, an
+    appeal)."""
+    if page.live:
+        with publishing_under_governance():
+            # No user: Wagtail would check page permissions, which moderators deliberately do not hold; the
+            # decision itself is recorded by the caller.
+            page.unpublish(user=None, log_action=True)
+    if page.media_id and page.media.published_file:
+        page.media.published_file.delete(save=True)

@@ -35,6 +35,7 @@ CONTRIBUTOR_SUBJECTS = {
     "edits_proposed": "A moderator has suggested changes to your story",
     "published": "Your story is published",
     "declined": "We have not published your story",
+    "taken_down": "We have taken your story off the site",
     "appeal_outcome": "The outcome of your appeal",
     "safeguarding": "We have paused your story, and here is where to find help",
 }

@@ -16,6 +16,20 @@ from .models import AuditEvent
 
 Action = AuditEvent.Action
 
+# Every other step a story can take, counted as the stories that took it at least once and labelled with the audit
+# log's own words. Left out on purpose: consent_checked (an automatic check every story passes on its way to
+# moderation, so it would repeat "Received"), publication_decided and publication_failed (how publishing is carried
+# out, not a decision: the story counts as published once it is, and a failed attempt is retried by a moderator), and
+# flagged/unflagged_critical (they split the columns rather than add a row).
+TRANSCRIPT_STEPS = (
+    Action.TRANSCRIPT_READY,
+    Action.TRANSCRIPT_CONFIRMED,
+    Action.TRANSCRIPT_SENT_AS_IS,
+    Action.TRANSCRIPT_SKIPPED,
+)
+EDIT_STEPS = (Action.EDITS_PROPOSED, Action.EDITS_PREAUTHORISED, Action.EDITS_ACCEPTED, Action.EDITS_REPLIED)
+DECLINE_STEPS = (Action.DECLINE_PROPOSED, Action.DECLINE_OVERTURNED)
+
 APPEAL_OUTCOMES = (
     (Action.APPEAL_PUBLISHED, "Published after appeal"),
     (Action.APPEAL_EDITS, "Published after appeal once the contributor agreed to edits"),
@@ -33,6 +47,10 @@ class Figures:
     paused: int = 0
     withdrawn: int = 0
     expired: int = 0
+    taken_down: int = 0
+    safeguarding_handled: int = 0
+    # Stories that took each of the other steps (TRANSCRIPT_STEPS, EDIT_STEPS, DECLINE_STEPS), by action code.
+    steps: dict[str, int] = field(default_factory=dict)
     appeals: int = 0
     appeal_outcomes: list[tuple[str, str, int]] = field(default_factory=list)
     median_time_to_publish: timedelta | None = None
@@ -68,20 +86,33 @@ class ModerationReport:
         def row(key: str, label: str, value, sub: bool = False) -> Row:
             return Row(key, label, [value(f) for f in figures], sub)
 
+        def steps(actions, sub: bool = True) -> list[Row]:
+            return [row(action, action.label, lambda f, a=action: f.steps[a], sub) for action in actions]
+
         return [
             row("received", "Received", lambda f: f.received),
+            *steps(TRANSCRIPT_STEPS),
             row("published", "Published", lambda f: f.published),
             row(
                 "published_with_edits",
                 "Published with edits the contributor agreed to",
                 lambda f: f.published_with_edits,
             ),
+            *steps(EDIT_STEPS),
+            *steps(DECLINE_STEPS, sub=False),
             row("declined", "Declined", lambda f: f.declined),
             *(
                 row(f"declined_{r.code}", f"Declined: {r.title}", lambda f, i=i: f.declined_by_reason[i][1], sub=True)
                 for i, r in enumerate(policy.DECLINE_REASONS)
             ),
+            row("taken_down", "Taken down after publication by a staff moderator", lambda f: f.taken_down),
             row("paused", "Paused for safeguarding", lambda f: f.paused),
+            row(
+                Action.SAFEGUARDING_HANDLED,
+                Action.SAFEGUARDING_HANDLED.label,
+                lambda f: f.safeguarding_handled,
+                sub=True,
+            ),
             row("appeals", "Appeals", lambda f: f.appeals),
             *(
                 row(action, f"Appeal outcome: {label}", lambda f, i=i: f.appeal_outcomes[i][2], sub=True)
@@ -132,6 +163,9 @@ def _figures(stories: list[_StoryEvents]) -> Figures:
         paused=count(Action.PAUSED),
         withdrawn=count(Action.WITHDRAWN),
         expired=count(Action.CONSENT_EXPIRED),
+        taken_down=count(Action.TAKEN_DOWN),
+        safeguarding_handled=count(Action.SAFEGUARDING_HANDLED),
+        steps={action: count(action) for action in (*TRANSCRIPT_STEPS, *EDIT_STEPS, *DECLINE_STEPS)},
         appeals=count(Action.APPEAL_LODGED),
         appeal_outcomes=[(action, label, count(action)) for action, label in APPEAL_OUTCOMES],
         median_time_to_publish=statistics.median(times) if times else None,

@@ -65,6 +65,12 @@ def can_handle_safeguarding(user) -> bool:
     return user.is_authenticated and user.is_active and user.has_perm(SAFEGUARDING_PERMISSION)
 
 
+def can_take_down(user) -> bool:
+    """Whether this user may unpublish a published story (as a recorded decision): staff moderators and superusers,
+    the team leads, not peer moderators."""
+    return user.is_authenticated and user.is_active and (user.is_superuser or _in_group(user, MODERATORS))
+
+
 def actor_role(user) -> str:
     """The audit log's role for an action by this user (None means the system acted)."""
     if user is None or not user.is_authenticated:

@@ -49,6 +49,7 @@ moderation_admin_urls = [
     ),
     path("story/<int:contribution_id>/critical/", review.flag_critical, name="flag_critical"),
     path("story/<int:contribution_id>/publication/retry/", review.retry_publication, name="retry_publication"),
+    path("story/<int:contribution_id>/take-down/", review.take_down, name="take_down"),
     path("story/<int:contribution_id>/audit/", review.audit_log, name="audit_log"),
 ]
 

@@ -412,7 +412,12 @@ def lodge_appeal(contribution: Contribution, message: str) -> Appeal:
     if decision is None:
         raise NotNow
     appeal = Appeal.objects.create(contribution=contribution, decision=decision, message=message)
+    if workflow_state := contribution.story.current_workflow_state:
+        workflow_state.resume(user=None)
+    else:
+        # A story taken down after publication has no workflow under way: its appeal starts moderation afresh,
+        # which opens at the appeal stage (stage_for_new_review).
+        start_moderation(contribution)
     _set_status(contribution, StoryStatus.APPEAL)
     record(contribution, AuditEvent.Action.APPEAL_LODGED)
-    contribution.story.current_workflow_state.resume(user=None)
     return appeal

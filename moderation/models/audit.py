@@ -45,6 +45,7 @@ class AuditEvent(models.Model):
         FLAGGED_CRITICAL = "flagged_critical", "Flagged as critical of services"
         UNFLAGGED_CRITICAL = "unflagged_critical", "No longer flagged as critical of services"
         CONSENT_EXPIRED = "consent_expired", "Unpublished: the contributor's consent ended"
+        TAKEN_DOWN = "taken_down", "Unpublished by a staff moderator under the policy: the contributor may appeal"
         WITHDRAWN = "withdrawn", "Withdrawn and erased by the contributor"
 
     story_ref = models.PositiveBigIntegerField(db_index=True)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from stories.media_delivery import is_verified_admin, may_review_story
 from transcription.services import failed_story_ids
 
-from .. import policy, previews, publication, redaction, roles, workflows
+from .. import policy, previews, publication, redaction, roles, takedown, workflows
 from ..models import (
     AuditEvent,
     Contribution,
@@ -30,7 +30,7 @@ from ..models import (
     SafeguardingConcern,
     StoryStatus,
 )
-from ..models.tasks import ModerationTaskState, Stage
+from ..models.tasks import DeclineForm, ModerationTaskState, Stage
 from ..state import (
     appeal_needs_reviewer,
     current_task_state,
@@ -181,6 +181,10 @@ def _review_context(request, contribution: Contribution, **overrides) -> dict:
         "critical_of_services": hasattr(contribution, "critical_of_services"),
         "redaction_form": RedactionForm(places=_places(page)),
         "media": page.media if page.media_id else None,
+        # Staff unpublish only as a decision under the policy: a reason from the decline list, the passage, a note.
+        "take_down_form": DeclineForm(prefix="take_down")
+        if takedown.may_take_down(contribution, request.user)
+        else None,
     }
     context.update(overrides)
     return context
@@ -305,6 +309,23 @@ def retry_publication(request, contribution_id: int):
     if pending is None or not publication.retry_publication(pending):
         raise PermissionDenied
     messages.success(request, "Publishing again. This page shows how it goes.")
+    return redirect("moderation_admin:review", contribution_id=contribution.pk)
+
+
+@forbidden_as_403
+@require_POST
+def take_down(request, contribution_id: int):
+    """A staff moderator takes a published story down, for a reason on the published policy (403 for anyone else)."""
+    _require_reviewer(request)
+    contribution = get_object_or_404(Contribution, pk=contribution_id, story__isnull=False)
+    if not takedown.may_take_down(contribution, request.user):
+        raise PermissionDenied
+    form = DeclineForm(request.POST, prefix="take_down")
+    if not form.is_valid():
+        context = _review_context(request, contribution, take_down_form=form)
+        return render(request, "moderation/admin/review.html", context, status=400)
+    takedown.take_down(contribution, request.user, **form.cleaned_data)
+    messages.success(request, "The story is no longer published. The contributor has been told why and may appeal.")
     return redirect("moderation_admin:review", contribution_id=contribution.pk)
 
 
