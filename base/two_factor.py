@@ -1,7 +1,9 @@
 """Two-factor authentication for everyone who signs in to the admin (django-otp, TOTP authenticator apps).
 
 After the password, the admin asks for a code from an authenticator app; someone without one is taken to set it up
-first. Until they have given a code in this session, every admin page sends them back here.
+first. Until they have given a code in this session, every admin page sends them back here, and so does every story
+restricted to signed-in users or groups: a password alone must not open what the admin's two steps guard. Wagtail's
+own password-only sign-in for restricted pages (/_util/login/) is replaced by the admin's two-step one.
 """
 
 import base64
@@ -10,11 +12,13 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.models import PageViewRestriction
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 DEVICE_NAME = "Authenticator app"
@@ -43,6 +47,9 @@ class RequireTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path == reverse("wagtailcore_login"):
+            # Wagtail's view-restriction sign-in asks for a password only; send people to the two-step one instead.
+            return redirect_to_login(next_url(request, "/"), reverse("wagtailadmin_login"))
         user = getattr(request, "user", None)
         if (
             user is not None
@@ -51,9 +58,29 @@ class RequireTwoFactorMiddleware:
             and not user.is_verified()
             and not request.path.startswith(_exempt_paths())
         ):
-            step = "verify" if user_has_device(user) else "setup"
-            return redirect(f"{reverse(f'two_factor:{step}')}?next={request.get_full_path()}")
+            return to_second_step(request)
         return self.get_response(request)
+
+
+def to_second_step(request):
+    """Send a signed-in user who has not given their second factor to give it (or set it up), then come back."""
+    step = "verify" if user_has_device(request.user) else "setup"
+    return redirect(f"{reverse(f'two_factor:{step}')}?next={request.get_full_path()}")
+
+
+def require_second_factor_for_restricted_page(page, request, serve_args, serve_kwargs):
+    """A `before_serve_page` hook: a page restricted to signed-in users or groups also needs the second factor.
+
+    Wagtail's own check (which runs after this) accepts any signed-in session, including one that has given only the
+    password; the visitor who is not signed in at all is left to Wagtail, which sends them to sign in.
+    """
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
+        return None
+    signed_in_kinds = {PageViewRestriction.LOGIN, PageViewRestriction.GROUPS}
+    if any(r.restriction_type in signed_in_kinds for r in page.get_view_restrictions()):
+        return to_second_step(request)
+    return None
 
 
 def next_url(request, default: str) -> str:
