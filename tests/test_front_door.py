@@ -69,6 +69,7 @@ def test_nginx_serves_static_and_public_media_itself(door):
     assert (door.folder / "gunicorn.access.log").read_text().count(static_path) == before
 
     media_root = door.folder / "var" / "media"
+    media_root.mkdir(parents=True, exist_ok=True)  # the demo site has no public images yet
     (media_root / "front-door-check.txt").write_text("public file")
     media = Visitor(door).get("/media/front-door-check.txt")
     assert media.status == 200 and media.body == "public file"
