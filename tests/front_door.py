@@ -154,7 +154,11 @@ http {{
         subprocess.run([NGINX, "-t", "-c", str(main)], check=True, capture_output=True)
         self._spawn([sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py"), "voicebox.wsgi"])
         self._spawn([NGINX, "-c", str(main), "-g", "daemon off;"])
-        self.wait_until_up()
+        try:
+            self.wait_until_up()
+        except RuntimeError:
+            self.stop()  # leave no nginx or gunicorn behind when the other one did not come up
+            raise
 
     def start_worker(self, *queue_args: str) -> None:
         self._spawn([sys.executable, "manage.py", *queue_args])
