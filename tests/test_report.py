@@ -13,6 +13,7 @@ from moderation import policy, workflows
 from moderation.expiry import expire_consents
 from moderation.models import (
     Appeal,
+    AuditEvent,
     ConsentRecord,
     Contribution,
     CriticalOfServicesFlag,
@@ -22,7 +23,7 @@ from moderation.models import (
     WithdrawnStoryKey,
 )
 from moderation.redaction import add_draft_redaction
-from moderation.report import humanise
+from moderation.report import build_report, humanise
 from tests import sharing
 from tests.factories import site_tree
 from tests.moderators import moderator, peer_moderator
@@ -152,3 +153,32 @@ def test_the_report_matches_the_database(client):
     assert table["published"] == ["4", "2", "2"]
     assert table["declined"] == ["3", "1", "2"]
     assert table["appeals"] == ["2", "1", "1"]
+
+
+def test_every_step_in_the_audit_registry_is_counted_or_deliberately_left_out():
+    """One story taking each registered step moves a row of the report, except the steps the report leaves out on
+    purpose: an automatic check every story passes, how publishing is carried out, and the flag that splits the
+    columns instead."""
+    left_out = {
+        AuditEvent.Action.CONSENT_CHECKED,
+        AuditEvent.Action.PUBLICATION_DECIDED,
+        AuditEvent.Action.PUBLICATION_FAILED,
+        AuditEvent.Action.FLAGGED_CRITICAL,
+        AuditEvent.Action.UNFLAGGED_CRITICAL,
+    }
+
+    def all_stories() -> dict[str, str]:
+        return {row.key: row.values[0] for row in build_report().rows()}
+
+    counted = set()
+    for story_ref, action in enumerate(AuditEvent.Action, start=1):
+        before = all_stories()
+        AuditEvent.record(story_ref, action, AuditEvent.Actor.SYSTEM, "duplicate")
+        moved = {key for key, value in all_stories().items() if value != before[key] and key != "median"}
+        if moved:
+            counted.add(action)
+    assert counted == set(AuditEvent.Action) - left_out
+    rows = {row.key: row.label for row in build_report().rows()}
+    assert rows["taken_down"] == "Taken down after publication by a staff moderator"
+    assert rows["safeguarding_handled"] == "Safeguarding handled: back to moderation"
+    assert rows["decline_overturned"] == "Decline overturned by a second moderator"
