@@ -13,7 +13,6 @@ Interface (the share flow codes against it):
 
 import logging
 import struct
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -26,6 +25,7 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 
 from .models import StoryMedia
+from .work_files import work_dir, work_file
 
 logger = logging.getLogger(__name__)
 
@@ -347,7 +347,7 @@ def _local_upload(upload: UploadedFile) -> Iterator[Path]:
     if hasattr(upload, "temporary_file_path"):
         yield Path(upload.temporary_file_path())
         return
-    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=".upload") as copy:
+    with work_file(".upload") as copy:
         for chunk in upload.chunks():
             copy.write(chunk)
         copy.flush()
@@ -361,7 +361,7 @@ def store_upload(upload: UploadedFile, *, title: str) -> StoryMedia:
     """
     if upload.size is not None and upload.size > settings.VOICEBOX_MAX_UPLOAD_BYTES:
         raise MediaRejected.too_large()
-    with _local_upload(upload) as path, tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
+    with _local_upload(upload) as path, work_dir() as workdir:
         probed = probe(path)
         if probed.needs_remux:
             remuxed = Path(workdir) / f"remuxed{probed.extension}"

@@ -12,7 +12,6 @@ Vorbis is re-encoded; H.264 keeps SEI messages (a camera's notes, an encoder's s
 are filtered out of every H.264 packet on its way into the copy.
 """
 
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,12 +20,12 @@ from pathlib import Path
 
 import av
 from av.bitstream import BitStreamFilterContext
-from django.conf import settings
 from django.core.files import File
 from django.db.models.fields.files import FieldFile
 
 from .media_intake import codec_name, open_media, probe, selected_streams
 from .models import StoryMedia
+from .work_files import work_dir, work_file
 
 AUDIO_BITRATE = 128_000
 VIDEO_CRF = "23"
@@ -82,7 +81,7 @@ def local_path(field: FieldFile) -> Iterator[Path]:
         return
     except NotImplementedError:
         pass
-    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=".media") as copy:
+    with work_file(".media") as copy:
         with field.storage.open(field.name, "rb") as stored:
             for chunk in iter(lambda: stored.read(1024 * 1024), b""):
                 copy.write(chunk)
@@ -106,7 +105,7 @@ def write_published_copy(
         target_format = published_format(
             "audio" if audio_only else probed.kind, probed.audio_codec, probed.video_codec, reencode_audio=bool(silence)
         )
-        with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as workdir:
+        with work_dir() as workdir:
             target = Path(workdir) / f"published{target_format.extension}"
             _write_copy(source, target, target_format, silence, audio_only=audio_only)
             field = media.published_file
