@@ -6,6 +6,8 @@ being run right now only loses its arguments (the worker still has to record its
 gone and returns DISCARDED, `forget_discarded` deletes its row as it finishes.
 """
 
+from collections.abc import Callable
+
 from django_tasks import task_backends
 from django_tasks.base import Task
 from django_tasks.signals import task_finished
@@ -30,10 +32,22 @@ def delete_payloads(task: Task, first_arg: int) -> None:
         payloads.filter(status="RUNNING").update(args_kwargs={"args": [], "kwargs": {}})
         payloads.exclude(status="RUNNING").delete()
     else:
-        _delete_rq_payloads(task, first_arg)
+        _delete_rq_jobs(task, lambda args: list(args[:1]) == [first_arg])
 
 
-def _delete_rq_payloads(task: Task, first_arg: int) -> None:
+def delete_waiting(task: Task, args: list) -> None:
+    """Delete the runs of `task` with exactly these arguments that no worker has started, on either backend."""
+    if uses_database_queue(task):
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.filter(task_path=task.module_path, args_kwargs__args=args).exclude(
+            status="RUNNING"
+        ).delete()
+    else:
+        _delete_rq_jobs(task, lambda job_args: list(job_args) == args)
+
+
+def _delete_rq_jobs(task: Task, matches: Callable[[tuple], bool]) -> None:
     # Only installed with TASK_BACKEND=rq: imported where it is used.
     import django_rq
     from rq.job import Job, JobStatus
@@ -45,7 +59,7 @@ def _delete_rq_payloads(task: Task, first_arg: int) -> None:
         if (
             rq_job
             and rq_job.func_name == task.module_path
-            and list(rq_job.args[:1]) == [first_arg]
+            and matches(rq_job.args)
             and rq_job.get_status() != JobStatus.STARTED
         ):
             rq_job.delete()

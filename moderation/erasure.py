@@ -12,6 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision, WorkflowState
 from wagtail.search.models import IndexEntry
+from wagtail.search.tasks import insert_or_update_object_task
+from wagtail.tasks import update_reference_index_task
 
 from base import task_payloads
 from stories.governance import publishing_under_governance
@@ -54,6 +56,7 @@ def erase_media(media: StoryMedia) -> None:
     """Delete a media row and its admin log entries; its files go on commit (stories.models.delete_media_files)."""
     media_type = ContentType.objects.get_for_model(StoryMedia)
     ModelLogEntry.objects.filter(content_type=media_type, object_id=str(media.pk)).delete()
+    _forget_index_updates(StoryMedia, media.pk)
     media.delete()
 
 
@@ -62,16 +65,26 @@ def _erase_page(page: StoryPage) -> None:
     Page.objects.filter(pk=page_id).update(title=ERASED_TITLE, draft_title=ERASED_TITLE)
     page.title = page.draft_title = ERASED_TITLE
     if page.live:
+        # Unpublished for everything listening (caches, feeds, vectors) but not saved: a save would queue Wagtail's
+        # search and reference index updates for a page that is gone by the time the worker runs them.
         with publishing_under_governance():  # the contributor's withdrawal is a recorded decision
-            page.unpublish(log_action=None)
+            page.unpublish(commit=False, log_action=None)
     page_type = ContentType.objects.get_for_model(Page)
     WorkflowState.objects.filter(base_content_type=page_type, object_id=str(page_id)).delete()
     Revision.page_revisions.filter(object_id=str(page_id)).delete()
     page.delete()
     # Includes the entry Wagtail has just written for the deletion itself.
     PageLogEntry.objects.filter(page_id=page_id).delete()
+    _forget_index_updates(StoryPage, page_id)
     if media is not None:
         erase_media(media)
+
+
+def _forget_index_updates(model, pk: int) -> None:
+    """Wagtail queues a search and a reference index update each time a page or media is saved; those still waiting
+    for an erased object could only fail in the worker (it is gone, and so are its index entries)."""
+    for task in (insert_or_update_object_task, update_reference_index_task):
+        task_payloads.delete_waiting(task, [model._meta.app_label, model._meta.model_name, str(pk)])
 
 
 # --- Derived traces: search index, frontend cache (moderation) -------------------------------------------------
