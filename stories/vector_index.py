@@ -53,6 +53,8 @@ class InProcessIndex:
     def __init__(self):
         self._loaded: dict[str, tuple[int, _Matrix]] = {}
         self._lock = threading.Lock()
+        # The last query's scores: a search asks twice with one query (its best stories, then its words' matches).
+        self._last: tuple[_Matrix, bytes, np.ndarray, np.ndarray] | None = None
 
     def _matrix(self, kind: str) -> _Matrix:
         from .models import StoryVector
@@ -86,8 +88,14 @@ class InProcessIndex:
         matrix = self._matrix(kind)
         if not len(matrix.story_ids) or limit <= 0:
             return []
-        scores = matrix.vectors @ np.asarray(query, dtype=np.float32)
-        best = np.maximum.reduceat(scores, matrix.starts)
+        query = np.asarray(query, dtype=np.float32)
+        last = self._last
+        if last is not None and last[0] is matrix and last[1] == query.tobytes():
+            scores, best = last[2], last[3].copy()
+        else:
+            scores = matrix.vectors @ query
+            best = np.maximum.reduceat(scores, matrix.starts)
+            self._last = (matrix, query.tobytes(), scores, best.copy())
         if among is not None:
             best[~np.isin(matrix.story_ids, np.asarray(among, dtype=np.int64))] = -np.inf
         count = min(limit, len(best))
