@@ -47,6 +47,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _ordinary_scheduling():
+    """Each test ends with the test process back on the ordinary scheduler. The SVT-AV1 encoder (in PyAV's wheel,
+    used to make AV1 test media) sets the calling thread to real-time (SCHED_FIFO 99) when it runs as root; a Chromium
+    launched later from this process inherits that, and its busy threads then starve the whole machine (seen twice:
+    load average 80, the suite stalled)."""
+    yield
+    if os.sched_getscheduler(0) != os.SCHED_OTHER:
+        os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: on Redis (the production-parts pass) the cache outlives a rolled-back
     database, and a page cached by one test would otherwise be served to the next."""
