@@ -6,7 +6,11 @@ payloads, its consent records and its contribution.
 Kept: a content-free AuditEvent ("withdrawn") and a tombstone of the story key's hash, so the contributor's link
 says what happened instead of "not found".
 Files are deleted once the database transaction commits, so a failed erasure never leaves a page without its media.
+On SQLite, the words are gone from the files themselves too: secure_delete (settings) overwrites the pages a deletion
+frees, and the write-ahead log, which still holds the pages as they were, is checkpointed and emptied.
 """
+
+import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -30,6 +34,8 @@ from .publication import publish_decided_story
 ERASED_TITLE = "Withdrawn story"
 SQLITE_FTS_TABLE = "wagtailsearch_indexentry_fts"
 
+logger = logging.getLogger(__name__)
+
 
 def erase_story(contribution: Contribution) -> None:
     with transaction.atomic():
@@ -41,6 +47,7 @@ def erase_story(contribution: Contribution) -> None:
             _erase_page(page.specific)
             erase_search_traces(page.pk)
             transaction.on_commit(lambda: purge(urls))
+            transaction.on_commit(empty_write_ahead_log)
         WithdrawnStoryKey.objects.get_or_create(key_hash=contribution.key_hash)
         # A publication still queued goes with its payload; one running finds its Publication gone and publishes
         # nothing (moderation.publication).
@@ -50,6 +57,22 @@ def erase_story(contribution: Contribution) -> None:
         if page is not None:
             # Others that hold something of the story (research exports) hear of it once the erasure has committed.
             transaction.on_commit(lambda: story_withdrawn.send(sender=StoryPage, story_ref=story_ref))
+
+
+def empty_write_ahead_log() -> None:
+    """Copy SQLite's write-ahead log into the database and truncate it: until then, the log keeps earlier versions of
+    the pages the erasure changed, the story's words in them. Other connections' reads in progress can delay it;
+    then the log is emptied by a later erasure's checkpoint, and overwritten as the database is written."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        if cursor.fetchone()[0] != "wal":
+            return  # a database in memory (the test suite's) has no log
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy, _, _ = cursor.fetchone()
+    if busy:
+        logger.warning("The database's write-ahead log could not be emptied after an erasure: it was in use.")
 
 
 def erase_media(media: StoryMedia) -> None:

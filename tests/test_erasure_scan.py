@@ -1,8 +1,12 @@
 """Erasure, proved by a scan: a story with a unique marker in its text and its recording goes through moderation,
 is published, embedded, read, captioned and searched, then withdrawn. Afterwards no database table (every model,
 Wagtail's revisions and logs, the search index, the story's vectors, the task queue's tables) and no stored file holds
-the marker or the files."""
+the marker or the files; on the embedded default's SQLite file, not even the file's freed pages or its write-ahead
+log."""
 
+import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -21,6 +25,8 @@ from tests import media_factory, sharing
 from tests.factories import ConsentRecordFactory, ContributionFactory, site_tree
 from tests.moderators import action_url, moderator, sign_in
 from tests.public_site import build_site, media
+from tests.services import ROOT
+from tests.test_settings import run_manage
 from tests.workers import run_queue
 from transcription.models import Transcript
 
@@ -194,3 +200,76 @@ def test_withdrawal_purges_the_story_from_a_configured_frontend_cache(settings, 
     assert any(f"/story-media/{story.pk}/" in url for url in purged)
     assert any(url.endswith("/feeds/podcast/") for url in purged)
     assert_no_task_failed()
+
+
+# Run in a process of its own on the embedded default's own SQLite file, in write-ahead-log mode, as a running site
+# does: its connection stays open throughout (the suite's database lives in memory, with neither file nor log).
+PUBLISH_WITHDRAW_AND_WAIT = """
+import os
+from moderation import workflows
+from moderation.erasure import erase_story
+from tests.factories import ConsentRecordFactory, ContributionFactory, StoryPageFactory, site_tree
+from tests.moderators import moderator
+from tests.workers import run_queue
+marker = os.environ["MARKER"]
+story = StoryPageFactory(parent=site_tree()[1], title=f"Days of {marker}", body=[("paragraph", f"I said {marker}.")])
+contribution = ContributionFactory(story=story)
+ConsentRecordFactory(contribution=contribution)
+workflows.start_moderation(contribution)
+workflows.perform_action(story.current_workflow_task_state.specific, moderator(), "publish")
+run_queue("publication")
+run_queue("default")
+print("published", flush=True)
+input()
+erase_story(contribution)
+run_queue("default")
+print("withdrawn", flush=True)
+input()
+"""
+
+
+def database_files_containing(marker: str, var_dir: Path) -> list[str]:
+    """The SQLite database and its write-ahead log, read as raw bytes (freed pages and old log frames included)."""
+    needle = marker.lower().encode()
+    files = [var_dir / "voicebox.sqlite3", var_dir / "voicebox.sqlite3-wal"]
+    return [path.name for path in files if path.exists() and needle in path.read_bytes().lower()]
+
+
+def test_a_withdrawn_story_leaves_no_trace_in_the_database_files(tmp_path):
+    marker = f"Zq{uuid.uuid4().hex[:12]}Marker"
+    variables = {"VOICEBOX_VAR_DIR": str(tmp_path), "EMBEDDINGS_BACKEND": "off", "MARKER": marker}
+    migrated = run_manage("migrate", "--noinput", **variables)
+    assert migrated.returncode == 0, migrated.stderr[-3000:]
+    log = tmp_path / "site.log"
+    with log.open("w") as errors:
+        site = subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", PUBLISH_WITHDRAW_AND_WAIT],
+            cwd=ROOT,
+            env={"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", str(ROOT)), **variables},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+
+        def site_says(word: str) -> None:
+            for line in site.stdout:
+                if line.strip() == word:
+                    return
+            raise AssertionError(log.read_text()[-3000:])
+
+        def carry_on() -> None:
+            site.stdin.write("\n")
+            site.stdin.flush()
+
+        try:
+            site_says("published")
+            assert database_files_containing(marker, tmp_path)  # the scan sees the story while it is there
+            carry_on()
+            site_says("withdrawn")
+            # Read by another process while the site still has the database open: what a copy of the files holds.
+            assert database_files_containing(marker, tmp_path) == []
+            carry_on()
+            assert site.wait(timeout=60) == 0, log.read_text()[-3000:]
+        finally:
+            site.kill()
