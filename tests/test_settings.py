@@ -38,7 +38,7 @@ def test_embedded_default_needs_no_configuration():
     assert configured["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert configured["STORAGES"]["private"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert configured["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
-    assert set(configured["TASKS"]["default"]["QUEUES"]) == {"default", "transcription"}
+    assert set(configured["TASKS"]["default"]["QUEUES"]) == {"default", "publication", "transcription"}
     assert configured["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     # Private files sit outside MEDIA_ROOT, so no static or media URL can ever reach them.
     private_root = configured["STORAGES"]["private"]["OPTIONS"]["location"]
@@ -57,7 +57,7 @@ def test_scale_out_parts_come_from_environment_variables_alone():
     assert configured["DATABASES"]["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert configured["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert configured["TASKS"]["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
-    assert set(configured["RQ_QUEUES"]) == {"default", "transcription"}
+    assert set(configured["RQ_QUEUES"]) == {"default", "publication", "transcription"}
     assert {"django_rq", "django_tasks_rq"} <= set(configured["INSTALLED_APPS"])
     assert configured["STORAGES"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
     assert configured["STORAGES"]["private"]["OPTIONS"]["querystring_auth"] is True
