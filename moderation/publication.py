@@ -160,7 +160,7 @@ def _publish(contribution_id: int, token: str, story: _PreparedStory, copy: str)
     moderator started the publication again)."""
     with transaction.atomic():
         publication = (
-            Publication.objects.select_for_update()
+            Publication.objects.select_for_update(of=("self",))
             .filter(contribution_id=contribution_id, token=token, status=Publication.Status.RUNNING)
             .select_related("contribution", "decided_by")
             .first()
@@ -209,7 +209,7 @@ def _failed(contribution_id: int, token: str, error: Exception) -> str:
     logger.warning("Publishing contribution %s failed.", contribution_id, exc_info=error)
     with transaction.atomic():
         publication = (
-            Publication.objects.select_for_update()
+            Publication.objects.select_for_update(of=("self",))
             .filter(contribution_id=contribution_id, token=token, status=Publication.Status.RUNNING)
             .select_related("contribution")
             .first()
