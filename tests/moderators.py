@@ -56,3 +56,14 @@ def sign_in(user, client: Client | None = None) -> Client:
 
 def action_url(contribution, action: str) -> str:
     return f"/admin/moderation/story/{contribution.pk}/action/{action}/"
+
+
+def declined_by(contribution, first, second) -> None:
+    """Put a story into moderation and decline it: `first` proposes (duplicate), `second` confirms."""
+    from moderation import workflows
+
+    workflows.start_moderation(contribution)
+    task_state = contribution.story.current_workflow_task_state
+    workflows.perform_action(task_state, first, "propose_decline", code="duplicate", passage="x", note="y")
+    workflows.perform_action(task_state, second, "confirm_decline", note="z")
+    contribution.refresh_from_db()

@@ -8,7 +8,7 @@ from django.core import mail
 from moderation import workflows
 from moderation.models import Appeal, StoryStatus
 from tests.factories import ConsentRecordFactory, ContributionFactory
-from tests.moderators import action_url, make_user, moderator, sign_in
+from tests.moderators import action_url, declined_by, make_user, moderator, sign_in
 from tests.workers import run_queue
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +18,7 @@ def test_a_two_moderator_teams_appeal_is_decided(client, django_capture_on_commi
     first, second = moderator("first"), moderator("second")
     contribution = ContributionFactory(email="sam@example.org")
     ConsentRecordFactory(contribution=contribution)
-    workflows.start_moderation(contribution)
-    task_state = contribution.story.current_workflow_task_state
-    workflows.perform_action(task_state, first, "propose_decline", code="duplicate", passage="x", note="y")
-    workflows.perform_action(task_state, second, "confirm_decline", note="z")
-    contribution.refresh_from_db()
+    declined_by(contribution, first, second)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         workflows.lodge_appeal(contribution, "Please look again.")

@@ -15,7 +15,7 @@ from tests.factories import (
     StoryPageFactory,
     site_tree,
 )
-from tests.moderators import make_user, moderator, peer_moderator, sign_in
+from tests.moderators import declined_by, make_user, moderator, peer_moderator, sign_in
 from tests.workers import run_queue
 from transcription.models import JobStatus, TranscriptionJob
 from transcription.services import request_transcription
@@ -81,11 +81,7 @@ def test_moderators_hear_a_story_is_waiting_without_its_words(django_capture_on_
 def test_an_appeal_notifies_only_moderators_who_took_no_part(django_capture_on_commit_callbacks):
     first, second, peer = moderator("first"), moderator("second"), peer_moderator("pat")
     contribution = new_story()
-    workflows.start_moderation(contribution)
-    task_state = contribution.story.current_workflow_task_state
-    workflows.perform_action(task_state, first, "propose_decline", code="duplicate", passage="x", note="y")
-    workflows.perform_action(task_state, second, "confirm_decline", note="z")
-    contribution.refresh_from_db()
+    declined_by(contribution, first, second)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         workflows.lodge_appeal(contribution, "Please look again.")
