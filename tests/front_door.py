@@ -75,6 +75,7 @@ class FrontDoor:
         self.env.update(
             DJANGO_SETTINGS_MODULE="voicebox.settings.production",
             VOICEBOX_VAR_DIR=str(folder / "var"),
+            STATIC_ROOT=str(folder / "static"),
             SECRET_KEY=secrets.token_urlsafe(64),
             ALLOWED_HOSTS=f"{HOST},localhost",
             TRUSTED_PROXY_COUNT=str(trusted_proxies),
@@ -94,8 +95,10 @@ class FrontDoor:
         ).stdout
 
     def prepare(self) -> None:
-        """Migrate and load the demo site (a home page, the story index and published stories)."""
+        """A release as README's deployment steps make it: migrate, collect the static files (production pages name
+        their hashed copies from the manifest), then the demo site (a home page, the story index and stories)."""
         self.manage("migrate", "--no-input", "-v0")
+        self.manage("collectstatic", "--no-input", "-v0")
         self.manage("load_demo")
 
     def nginx_conf(self) -> Path:

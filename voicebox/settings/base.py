@@ -143,7 +143,8 @@ else:
 
 # --- Files: local disk by default, S3-compatible storage with S3_BUCKET -------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static_collected"
+# collectstatic's output, which nginx serves (run it once per release; the manifest names every hashed file).
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "static_collected")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
