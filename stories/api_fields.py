@@ -7,6 +7,8 @@ request's host, nor with the Wagtail Site record's host and port.
 from rest_framework import serializers
 from wagtail.api.utils import get_full_url
 
+from . import links
+
 
 class PublicLinkField(serializers.Field):
     """An absolute link to one public part of a story (its media or captions), or null when it has none."""
@@ -16,7 +18,5 @@ class PublicLinkField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, story):
-        from . import links
-
         url = getattr(links, self.link_name)(story)
         return get_full_url(self.context["request"], url) if url else None

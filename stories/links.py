@@ -1,12 +1,15 @@
 """Public addresses of a story's parts: its media (the published copy), its captions and its moments; and every
-public address that shows a story, for cache purges and erasure."""
+public address that shows a story, for cache purges and erasure.
+
+Addresses are made from a story page's own fields, so this module needs no model: the pages themselves (their API
+fields) use it.
+"""
+
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.urls import reverse
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-
-from .media_delivery import published_media_url
-from .models import StoryPage
 
 
 def format_moment(seconds: float) -> str:
@@ -14,23 +17,35 @@ def format_moment(seconds: float) -> str:
     return f"{round(float(seconds), 1):g}"
 
 
-def media_url(story: StoryPage) -> str | None:
+def published_media_filename(story, media) -> str:
+    return f"voicebox-story-{story.pk}{PurePosixPath(media.published_file.name).suffix}"
+
+
+def published_media_url(story) -> str | None:
+    """The public URL of a story's media (for players, feeds and the API), or None when the page offers none."""
+    media = story.media if story.show_media and story.media_id else None
+    if media is None or not media.published_file:
+        return None
+    return reverse("stories:published_media", args=[story.pk, published_media_filename(story, media)])
+
+
+def media_url(story) -> str | None:
     """Where the player loads the published copy from; None for a written or transcript-only story."""
     return published_media_url(story) if story.plays_media else None
 
 
-def captions_url(story: StoryPage) -> str | None:
+def captions_url(story) -> str | None:
     if not story.plays_media or not story.transcript:
         return None
     return reverse("stories:captions", args=[story.pk])
 
 
-def moment_url(story: StoryPage, seconds: float, request=None) -> str:
+def moment_url(story, seconds: float, request=None) -> str:
     """A link that opens the story and starts playback at this moment (player.js reads `t`)."""
     return f"{story.get_url(request)}?t={format_moment(seconds)}"
 
 
-def public_urls(story: StoryPage) -> list[str]:
+def public_urls(story) -> list[str]:
     """Every public address that shows the story or something made from it: its page (Wagtail's cached paths), its
     captions and media, and the pages and feeds that list it. Taken before a story is deleted, to purge them after."""
     if not story.live or not story.full_url:

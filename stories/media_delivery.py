@@ -12,10 +12,10 @@ from pathlib import PurePosixPath
 
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.urls import reverse
 from django.utils.http import quote_etag
 from wagtail import hooks
 
+from .links import published_media_filename
 from .media_intake import CONTENT_TYPES
 from .media_publishing import PUBLISHED_CONTENT_TYPES
 from .models import StoryMedia, StoryPage
@@ -46,18 +46,6 @@ class MediaFile:
     file: FieldFile
     content_type: str
     filename: str  # safe, generated: never anything a contributor chose
-
-
-def published_media_filename(page: StoryPage, media: StoryMedia) -> str:
-    return f"voicebox-story-{page.pk}{PurePosixPath(media.published_file.name).suffix}"
-
-
-def published_media_url(page: StoryPage) -> str | None:
-    """The public URL of a story's media (for players, feeds and the API), or None when the page offers none."""
-    media = page.media if page.show_media and page.media_id else None
-    if media is None or not media.published_file:
-        return None
-    return reverse("stories:published_media", args=[page.pk, published_media_filename(page, media)])
 
 
 def published_media(page_id: int, filename: str) -> MediaFile:

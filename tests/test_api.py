@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from stories.media_delivery import published_media_url
+from stories.links import published_media_url
 from stories.models import StoryPage
 from tests.public_site import SPOKEN_TRANSCRIPT, content_note, media, publish_story, theme
 

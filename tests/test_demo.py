@@ -13,7 +13,7 @@ from wagtail.models import Page, Site
 
 from demo.content import AUDIO_STORY, CONTENT_NOTES, DEMO_STORIES, THEMES
 from moderation.models import ConsentText
-from stories.media_delivery import published_media_url
+from stories.links import published_media_url
 from stories.models import ContentNote, HomePage, StoryIndexPage, StoryMedia, StoryPage, Theme
 
 pytestmark = [pytest.mark.django_db, pytest.mark.production_parts]

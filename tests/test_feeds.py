@@ -5,7 +5,7 @@ import html
 import feedparser
 import pytest
 
-from stories.media_delivery import published_media_url
+from stories.links import published_media_url
 from tests.public_site import SPOKEN_TRANSCRIPT, media, publish_story, theme
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from storages.backends.s3 import S3Storage
 from wagtail.models import PageViewRestriction
 
 from contributions.submission import hold_upload
-from stories.media_delivery import published_media_url
+from stories.links import published_media_url
 from stories.media_intake import store_upload
 from stories.media_publishing import make_published_copy
 from stories.models import StoryMedia, StoryPage

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from stories.links import published_media_url
 from stories.listing import HIDDEN_NOTES_COOKIE
-from stories.media_delivery import published_media_url
 from tests.public_site import SPOKEN_TRANSCRIPT, content_note, media, publish_story, theme
 
 pytestmark = pytest.mark.django_db
