@@ -1,9 +1,11 @@
 """Where story media lives before (and apart from) publication."""
 
+import os
 import uuid
+from contextlib import suppress
 from pathlib import PurePosixPath
 
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 
 def private_storage() -> Storage:
@@ -12,6 +14,23 @@ def private_storage() -> Storage:
     A callable (not an instance) so model fields and migrations don't freeze one environment's storage.
     """
     return storages["private"]
+
+
+class CleanFileSystemStorage(FileSystemStorage):
+    """Local storage that leaves no partial file behind when a write fails (a full disk, say).
+
+    Django's FileSystemStorage keeps whatever it wrote before the error: a truncated recording under a name that no
+    row refers to. `save` has already chosen a name no file had (story media get random names, so nothing else can
+    take it meanwhile), so what is there after a failed write is this write's own remains.
+    """
+
+    def _save(self, name, content):
+        try:
+            return super()._save(name, content)
+        except OSError:
+            with suppress(FileNotFoundError):
+                os.remove(self.path(name))
+            raise
 
 
 def random_media_name(instance, filename: str) -> str:

@@ -2,7 +2,9 @@
 
 Django's own size settings don't limit file uploads, so the cap is enforced here, chunk by chunk, while the body
 arrives: at the cap the temporary file is closed and deleted and the rest of that file is read and thrown away.
-The other form fields still arrive, so the form can be shown again with everything the person typed.
+The other form fields still arrive, so the form can be shown again with everything the person typed. A write that
+fails (a full disk) is handled the same way: the partial temporary file goes, the rest of the form arrives, and
+`uploaded_media` raises the write's own error once the form is complete (base.disk_full answers it with a 503).
 
 The share view uses it like this (CsrfViewMiddleware reads request.POST before the view runs, so the view must be
 CSRF-exempt and then CSRF-protect itself once the handlers are installed; `capped_uploads` does both):
@@ -17,6 +19,7 @@ CSRF-exempt and then CSRF-protect itself once the handlers are installed; `cappe
             form.add_error("media", rejected.message)
 """
 
+from contextlib import suppress
 from functools import wraps
 
 from django.conf import settings
@@ -37,6 +40,7 @@ class CappedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
         super().__init__(request)
         self.received = 0
         self.refused_fields: set[str] = set()
+        self.write_failures: dict[str, OSError] = {}
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
@@ -44,7 +48,24 @@ class CappedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
             self.refused_fields.add(self.field_name)
             self.upload_interrupted()  # close and delete the temporary file now, not when the request ends
             raise SkipFile()
-        return super().receive_data_chunk(raw_data, start)
+        try:
+            return super().receive_data_chunk(raw_data, start)
+        except OSError as error:
+            self._write_failed(error)
+            raise SkipFile() from error
+
+    def file_complete(self, file_size):
+        try:
+            return super().file_complete(file_size)  # flushes the last buffered bytes, which can fail too
+        except OSError as error:
+            self._write_failed(error)
+            return None
+
+    def _write_failed(self, error: OSError) -> None:
+        self.write_failures[self.field_name] = error
+        # Closing flushes what is still buffered, which fails again on a full disk; the file is unlinked regardless.
+        with suppress(OSError):
+            self.upload_interrupted()
 
 
 def install_capped_upload_handlers(request) -> None:
@@ -66,9 +87,12 @@ def capped_uploads(view):
 
 
 def uploaded_media(request, field_name: str) -> UploadedFile | None:
-    """The file sent in `field_name`, None if none was chosen; raises MediaRejected if it was cut off at the cap."""
+    """The file sent in `field_name`, None if none was chosen; raises MediaRejected if it was cut off at the cap,
+    and the write's OSError if it could not be written down (the rest of the form has arrived by then)."""
     upload = request.FILES.get(field_name)  # parses the body (through the capped handler) if not done yet
     for handler in request.upload_handlers:
         if field_name in getattr(handler, "refused_fields", ()):
             raise MediaRejected.too_large()
+        if error := getattr(handler, "write_failures", {}).get(field_name):
+            raise error
     return upload

@@ -35,8 +35,8 @@ def test_embedded_default_needs_no_configuration():
     configured = base_settings()
 
     assert configured["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    assert configured["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
-    assert configured["STORAGES"]["private"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert configured["STORAGES"]["default"]["BACKEND"] == "stories.storage.CleanFileSystemStorage"
+    assert configured["STORAGES"]["private"]["BACKEND"] == "stories.storage.CleanFileSystemStorage"
     assert configured["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     assert set(configured["TASKS"]["default"]["QUEUES"]) == {"default", "publication", "transcription"}
     assert configured["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
@@ -66,7 +66,7 @@ def test_scale_out_parts_come_from_environment_variables_alone():
 def test_the_embedded_default_is_what_the_first_test_run_uses():
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         pytest.skip("This run was given DATABASE_URL; the embedded default is checked in the run without it.")
-    assert type(storages["default"]).__name__ == "FileSystemStorage"
+    assert type(storages["default"]).__name__ == "CleanFileSystemStorage"
     assert settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
 
 

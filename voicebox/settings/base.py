@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, so lockouts see the authenticated request.
     "axes.middleware.AxesMiddleware",
+    # A full disk answers a kind 503 that keeps what was sent, from whichever view's write it was.
+    "base.disk_full.DiskFullMiddleware",
 ]
 
 ROOT_URLCONF = "voicebox.urls"
@@ -184,9 +186,9 @@ if S3_BUCKET:
     }
 else:
     STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "default": {"BACKEND": "stories.storage.CleanFileSystemStorage"},
         "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "stories.storage.CleanFileSystemStorage",
             "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
         },
     }
