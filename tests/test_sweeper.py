@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -59,3 +60,20 @@ def test_recordings_held_for_forms_never_sent_are_erased(temp_dir, story_index, 
 
     assert not HeldUpload.objects.exists()
     assert not type(media).objects.filter(pk=media.pk).exists()
+
+
+@pytest.mark.django_db
+def test_answers_of_share_forms_left_unsent_go_with_their_ended_session(client):
+    client.get("/share/")
+    session = client.session
+    session["share_flow"] = {"answers": {"story": {"story": ["Words I never sent."]}}}
+    session.save()
+    ended = Session.objects.create(
+        session_key="e" * 32, session_data=session.encode({"share_flow": {}}), expire_date=timezone.now()
+    )
+    ongoing = Session.objects.get(session_key=session.session_key)
+
+    call_command("sweep_uploads", stdout=io.StringIO())
+
+    assert not Session.objects.filter(pk=ended.pk).exists()
+    assert Session.objects.filter(pk=ongoing.pk).exists(), "a visit still going keeps its answers"

@@ -1,9 +1,12 @@
-"""`manage.py sweep_uploads`: erase recordings held for share forms never sent, and the upload and working files a
-killed process left behind. Run it every hour or so (deploy/systemd has a timer; `make run` needs none, since every
-new upload purges abandoned held recordings first)."""
+"""`manage.py sweep_uploads`: erase recordings held for share forms never sent, the answers of share forms left
+unsent (in sessions that have ended), and the upload and working files a killed process left behind. Run it every
+hour or so (deploy/systemd has a timer; `make run` needs none, since every new upload purges abandoned held
+recordings first)."""
 
 from datetime import timedelta
+from importlib import import_module
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from stories.work_files import sweep_stale_work_files
@@ -26,4 +29,8 @@ class Command(BaseCommand):
     def handle(self, *args, older_than_hours: float, **options):
         held = purge_abandoned_uploads()
         files = sweep_stale_work_files(timedelta(hours=older_than_hours))
-        self.stdout.write(f"Erased {held} abandoned held recording(s) and {files} stale working file(s).")
+        # A share form's answers wait in its session (contributions.views.share): an ended visit's go with it.
+        import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+        self.stdout.write(
+            f"Erased {held} abandoned held recording(s), {files} stale working file(s) and the sessions that ended."
+        )
