@@ -1,11 +1,13 @@
-"""Crisis signposting: where someone can get help now. Edited in the admin; UK services by default."""
+"""What belongs to the whole site: crisis signposting (edited in the admin; UK services by default) and standard
+pages of the site's own words, such as the trust pages (about, contact, privacy, accessibility)."""
 
 from django.db import models
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Site
+from wagtail.models import Page, Site
+from wagtail.search import index
 
 
 class HelpServiceBlock(blocks.StructBlock):
@@ -83,3 +85,30 @@ class CrisisSignposting(BaseSiteSetting):
         not change the database (a new row would invalidate the public page cache on every first view)."""
         saved = cls.objects.filter(site=site).first() if site else None
         return saved or cls(site=site)
+
+
+class HeadingBlock(blocks.CharBlock):
+    class Meta:
+        icon = "title"
+        template = "base/blocks/heading.html"
+
+
+class BodyBlock(blocks.StreamBlock):
+    """What a standard page is written in: headings and paragraphs of rich text with links and lists, no embeds or
+    pictures from elsewhere (the site makes no third-party requests)."""
+
+    heading = HeadingBlock(max_length=120, help_text="A section heading.")
+    paragraph = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"])
+
+
+class StandardPage(Page):
+    """A page of the site's own words that staff edit: about, contact, privacy, the accessibility statement
+    (created with defaults by base.trust_pages; linked from every page's footer)."""
+
+    introduction = models.TextField(blank=True, help_text="A sentence or two shown under the title.")
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
+    subpage_types = []
+    template = "base/standard_page.html"
