@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from base import abuse
 from moderation.models import ConsentRecord, ConsentText
-from stories.models import ContentNote, Theme
+from stories.models import ContentNote, StoryPerspective, Theme
 
 WRITE, UPLOAD, RECORD = "write", "upload", "record"
 METHOD_CHOICES = [
@@ -58,8 +58,8 @@ LANGUAGE_CHOICES = [
     ("ur", "اردو (Urdu)"),
 ]
 
+PERSPECTIVE_CHOICES = [("", "I'd rather not say"), *StoryPerspective.choices]
 YES_NO = [("yes", "Yes"), ("no", "No")]
-EXPIRY_NONE, EXPIRY_DATE = "none", "date"
 
 MAX_STORY_CHARACTERS = 50_000
 
@@ -166,6 +166,12 @@ class StoryForm(ShareStepForm):
         required=False,
         help_text="This helps us write out what you say accurately.",
     )
+    perspective = forms.ChoiceField(
+        label="I'm sharing as\u2026 (optional)",
+        choices=PERSPECTIVE_CHOICES,
+        required=False,
+        help_text="Every one of these is welcome. It is never shown with your name.",
+    )
 
     def __init__(self, *args, method: str, has_held_media: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,98 +197,78 @@ class StoryForm(ShareStepForm):
         return cleaned
 
 
-class ChoicesForm(ShareStepForm):
+# Who may see the story and whether researchers may use it, asked as one question so the answers cannot conflict:
+# each choice is a whole audience, and the research use follows from it.
+AUDIENCE_CHOICES = [
+    (ConsentRecord.Audience.BOTH, "Everyone, and researchers may use it"),
+    (ConsentRecord.Audience.PUBLIC, "Everyone, but not for research"),
+    (ConsentRecord.Audience.RESEARCHERS, "Only researchers we work with"),
+]
+RESEARCH_USE = {
+    ConsentRecord.Audience.BOTH: True,
+    ConsentRecord.Audience.PUBLIC: False,
+    ConsentRecord.Audience.RESEARCHERS: True,
+}
+IDENTITY_CHOICES = [
+    (ConsentRecord.Identity.ANONYMOUS, "Anonymous"),
+    (ConsentRecord.Identity.FIRST_NAME, "My first name"),
+    (ConsentRecord.Identity.PSEUDONYM, "A name I choose"),
+]
+NAMED = {ConsentRecord.Identity.FIRST_NAME, ConsentRecord.Identity.PSEUDONYM, ConsentRecord.Identity.FULL_NAME}
+
+
+class ConsentChoicesForm(ShareStepForm):
+    """The choices a consent record holds, against one version of the consent text: asked when sharing, and again
+    whenever the contributor changes them on their private page. Nothing is pre-ticked."""
+
     choice_hints = {
         "audience": {
-            ConsentRecord.Audience.PUBLIC: "Anyone can read, watch or listen to it on this website.",
-            ConsentRecord.Audience.RESEARCHERS: "Not on the website. Only researchers we work with can see it.",
-            ConsentRecord.Audience.BOTH: "On the website, and researchers may also study it.",
-        },
-        "identity": {
-            ConsentRecord.Identity.ANONYMOUS: "No name is shown. It helps to leave out details that could "
-            "identify you, like where you live or work.",
-            ConsentRecord.Identity.PSEUDONYM: "For example \u201cSam\u201d or \u201cBlue\u201d.",
-            ConsentRecord.Identity.FULL_NAME: "Your name is shown with your story.",
+            ConsentRecord.Audience.BOTH: "On this website, and researchers may quote or study it.",
+            ConsentRecord.Audience.PUBLIC: "On this website only.",
+            ConsentRecord.Audience.RESEARCHERS: "Not on the website.",
         },
         "media_use": {
-            ConsentRecord.MediaUse.PUBLISH_MEDIA: "People can hear your voice, and see you if you made a video.",
-            ConsentRecord.MediaUse.TRANSCRIPT_ONLY: "Only the written version of what you said is published.",
+            ConsentRecord.MediaUse.PUBLISH_MEDIA: "People can hear you, and see you in a video.",
+            ConsentRecord.MediaUse.TRANSCRIPT_ONLY: "Only the written version is published.",
         },
     }
     consent_version = forms.CharField(widget=forms.HiddenInput)
-    audience = _radio(
-        "Who may see or hear your story?",
-        ConsentRecord.Audience.choices,
-        "Choose who may see or hear your story.",
-    )
-    research_use = _radio(
-        "May researchers use your story in their work?",
-        YES_NO,
-        "Choose yes or no for research use.",
-        help_text="For example, quoted (as you chose to be named) in a study about mental health services.",
-    )
+    audience = _radio("Who may see it, and may researchers use it?", AUDIENCE_CHOICES, "Choose who may see your story.")
     identity = _radio(
         "How would you like to be named?",
-        ConsentRecord.Identity.choices,
+        IDENTITY_CHOICES,
         "Choose how you'd like to be named.",
+        help_text="Anonymous is safest: leave out details that could identify you.",
     )
     display_name = forms.CharField(
         label="The name to show",
         required=False,
         max_length=80,
-        help_text="Only if you chose a first name, a made-up name or your full name. Leave empty if anonymous.",
         error_messages={"max_length": "Please keep the name to 80 characters or fewer."},
     )
-    media_use = _radio(
-        "Your voice and face",
-        ConsentRecord.MediaUse.choices,
-        "Choose whether we may publish your recording, or only your words.",
-        help_text="If you choose \u201cmy words, not my voice\u201d, only the written version is published.",
-    )
-    expiry = _radio(
-        "How long may we keep your story published?",
-        [(EXPIRY_NONE, "Until I withdraw it"), (EXPIRY_DATE, "Until a date I choose")],
-        "Choose how long we may keep your story published.",
+    media_use = forms.ChoiceField(
+        label="Your voice and face",
+        choices=[
+            (ConsentRecord.MediaUse.PUBLISH_MEDIA, "Publish my recording"),
+            (ConsentRecord.MediaUse.TRANSCRIPT_ONLY, "Transcript only"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether we may publish your recording, or only your words."},
     )
     expires_on = forms.DateField(
-        label="The date to take it down",
+        label="Take it down on this date (optional)",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Only if you chose a date. For example 31/12/2027.",
+        help_text="Leave empty to keep it up until you take it down. For example 31/12/2027.",
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y"],
         error_messages={"invalid": "Enter the date as day, month and year, for example 31/12/2027."},
     )
-    minimal_edits = _radio(
-        "May moderators remove details that could identify someone, without asking you first?",
-        YES_NO,
-        "Choose yes or no for small edits.",
-        help_text="Only names, places, dates and contact details. Any other change is always shown to you first.",
-    )
-    email = forms.EmailField(
-        label="Your email address (optional)",
+    minimal_edits = forms.ChoiceField(
+        label="May moderators remove names, places, dates and contact details without asking you? (optional)",
+        choices=YES_NO,
         required=False,
-        help_text="Only to tell you about your story. It is never published or shared.",
-        error_messages={"invalid": "Enter an email address like name@example.com, or leave it empty."},
-    )
-    content_notes = forms.ModelMultipleChoiceField(
-        label="Does your story talk about any of these? (optional)",
-        queryset=ContentNote.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Readers see these notes before your story, so they can choose when to read it.",
-    )
-    themes = forms.ModelMultipleChoiceField(
-        label="Which themes fit your story? (optional)",
-        queryset=Theme.objects.filter(origin=Theme.Origin.CURATED),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    suggested_theme = forms.CharField(
-        label="Suggest a theme of your own (optional)",
-        required=False,
-        max_length=200,
-        help_text="If none of the themes fits, tell us in your own words.",
-        error_messages={"max_length": "Please keep the suggestion to 200 characters or fewer."},
+        widget=forms.RadioSelect,
+        help_text="Any other change is always shown to you first. If you don't answer, we ask you.",
     )
     agree = forms.BooleanField(
         label="I've read the words above and I agree to them for this story.",
@@ -306,37 +292,67 @@ class ChoicesForm(ShareStepForm):
             )
         return self.cleaned_data["consent_version"]
 
-    def clean_research_use(self):
-        return self.cleaned_data["research_use"] == "yes"
-
     def clean_minimal_edits(self):
         return self.cleaned_data["minimal_edits"] == "yes"
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data["expires_on"]
+        if expires_on and expires_on <= timezone.localdate():
+            raise forms.ValidationError("Choose a date in the future, or leave it empty.")
+        return expires_on
 
     def clean(self):
         cleaned = super().clean()
         identity, name = cleaned.get("identity"), cleaned.get("display_name", "")
-        if identity == ConsentRecord.Identity.ANONYMOUS and name:
-            self.add_error("display_name", "You chose to be anonymous, so please leave the name empty.")
-        elif identity and identity != ConsentRecord.Identity.ANONYMOUS and not name:
-            self.add_error("display_name", "Enter the name you'd like us to show.")
-        audience = cleaned.get("audience")
-        if audience in (ConsentRecord.Audience.RESEARCHERS, ConsentRecord.Audience.BOTH) and (
-            cleaned.get("research_use") is False
-        ):
-            self.add_error(
-                "research_use",
-                "You chose to share your story with researchers, so answer yes here, "
-                "or choose \u201ceveryone\u201d as who may see it.",
-            )
-        expiry, expires_on = cleaned.get("expiry"), cleaned.get("expires_on")
-        if expiry == EXPIRY_DATE and "expires_on" not in self.errors:
-            if not expires_on:
-                self.add_error("expires_on", "Enter the date to take your story down.")
-            elif expires_on <= timezone.localdate():
-                self.add_error("expires_on", "Choose a date in the future.")
-        if expiry == EXPIRY_NONE:
-            cleaned["expires_on"] = None
+        if identity == ConsentRecord.Identity.ANONYMOUS:
+            # The name box sits inside the question: a name typed before choosing "anonymous" is simply not used.
+            cleaned["display_name"] = ""
+        elif identity and not name and "display_name" not in self.errors:
+            self.add_error("display_name", "Enter the name you'd like us to show, or choose anonymous.")
+        if audience := cleaned.get("audience"):
+            cleaned["research_use"] = RESEARCH_USE[audience]
         return cleaned
+
+
+class ChoicesForm(ConsentChoicesForm):
+    """Step 3 of the share flow: the consent choices, an email address, and optional "more choices"."""
+
+    field_order = [
+        *(name for name in ConsentChoicesForm.base_fields if name not in ("expires_on", "minimal_edits", "agree")),
+        "email",
+        "expires_on",
+        "minimal_edits",
+        "content_notes",
+        "themes",
+        "suggested_theme",
+        "agree",
+    ]
+
+    email = forms.EmailField(
+        label="Your email address (optional)",
+        required=False,
+        help_text="Only to tell you about your story, or send you a new link if you lose yours. Never published.",
+        error_messages={"invalid": "Enter an email address like name@example.com, or leave it empty."},
+    )
+    content_notes = forms.ModelMultipleChoiceField(
+        label="Does your story talk about any of these?",
+        queryset=ContentNote.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Readers see these notes first.",
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Which themes fit your story?",
+        queryset=Theme.objects.filter(origin=Theme.Origin.CURATED),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    suggested_theme = forms.CharField(
+        label="A theme of your own",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Please keep the suggestion to 200 characters or fewer."},
+    )
 
 
 class CheckForm(ShareStepForm):

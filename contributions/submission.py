@@ -59,6 +59,7 @@ class Submission:
     content_notes: list[ContentNote] = field(default_factory=list)
     themes: list[Theme] = field(default_factory=list)
     suggested_theme: str = ""
+    perspective: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def _create(submission: Submission) -> Submitted:
         show_media=submission.media_use != ConsentRecord.MediaUse.TRANSCRIPT_ONLY,
         language=submission.stated_language or "en",
         display_name="" if is_anonymous else submission.display_name,
+        perspective=submission.perspective,
     )
     page.themes = submission.themes
     page.content_notes = submission.content_notes

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 
-from .models import ContentNote, StoryFormat, StoryPage, Theme
+from .models import ContentNote, StoryFormat, StoryPage, StoryPerspective, Theme
 
 STORIES_PER_PAGE = 12
 # A reader's own choice of content notes to hide from lists, kept on their device only (no login, no server state).
@@ -78,28 +78,31 @@ class Choice:
 
 @dataclass(frozen=True)
 class StoryFilters:
-    """The narrowing a reader chose on a list: theme, format and language (from the query string)."""
+    """The narrowing a reader chose on a list: theme, format, language and perspective (from the query string)."""
 
     theme: str = ""
     story_format: str = ""
     language: str = ""
+    perspective: str = ""
     preferences: ReaderPreferences = field(default_factory=ReaderPreferences)
 
     @classmethod
     def from_request(cls, request, *, theme: str = "") -> "StoryFilters":
         story_format = request.GET.get("format", "")
         language = request.GET.get("language", "")
+        perspective = request.GET.get("perspective", "")
         theme = theme or request.GET.get("theme", "")
         return cls(
             theme=theme if _SLUG.match(theme) else "",
             story_format=story_format if story_format in StoryFormat.values else "",
             language=language if re.match(r"^[a-zA-Z-]{2,12}$", language) else "",
+            perspective=perspective if perspective in StoryPerspective.values else "",
             preferences=ReaderPreferences.from_request(request),
         )
 
     @property
     def active(self) -> bool:
-        return bool(self.theme or self.story_format or self.language)
+        return bool(self.theme or self.story_format or self.language or self.perspective)
 
     def apply(self, stories: QuerySet[StoryPage]) -> QuerySet[StoryPage]:
         if self.theme:
@@ -109,6 +112,8 @@ class StoryFilters:
             stories = stories.filter(story_format=self.story_format)
         if self.language:
             stories = stories.filter(language=self.language)
+        if self.perspective:
+            stories = stories.filter(perspective=self.perspective)
         return self.preferences.apply(stories)
 
     def theme_choices(self) -> list[Choice]:
@@ -116,6 +121,9 @@ class StoryFilters:
 
     def format_choices(self) -> list[Choice]:
         return [Choice(value, label, value == self.story_format) for value, label in StoryFormat.choices]
+
+    def perspective_choices(self) -> list[Choice]:
+        return [Choice(value, label, value == self.perspective) for value, label in StoryPerspective.choices]
 
     def language_choices(self) -> list[Choice]:
         from .page_cache import cached_for_generation
@@ -137,7 +145,13 @@ class StoryFilters:
     def querystring(self, **overrides) -> str:
         """The filters as a query string (for pagination links), with some values replaced."""
         params = QueryDict(mutable=True)
-        values = {"theme": self.theme, "format": self.story_format, "language": self.language, **overrides}
+        values = {
+            "theme": self.theme,
+            "format": self.story_format,
+            "language": self.language,
+            "perspective": self.perspective,
+            **overrides,
+        }
         for key, value in values.items():
             if value:
                 params[key] = value

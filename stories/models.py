@@ -30,6 +30,17 @@ class StoryFormat(models.TextChoices):
     VIDEO = "video", "Video"
 
 
+class StoryPerspective(models.TextChoices):
+    """Who a story is told by, as the contributor chose to say (optional). Every perspective is welcome; readers may
+    filter by it, and it is never shown beside a name."""
+
+    SERVICE_USER = "service_user", "A person who uses services"
+    FAMILY_CARER = "family_carer", "A family member or carer"
+    PEER_WORKER = "peer_worker", "A peer worker"
+    STAFF = "staff", "Staff in a service"
+    OTHER = "other", "Someone else"
+
+
 class Theme(index.Indexed, models.Model):
     """A theme stories can be browsed by: curated by the team, or suggested by a contributor and accepted."""
 
@@ -186,6 +197,7 @@ class StoryPage(PublicPage):
     display_name = models.CharField(
         max_length=80, blank=True, help_text="How the contributor chose to be named; empty means anonymous."
     )
+    perspective = models.CharField(max_length=16, choices=StoryPerspective.choices, blank=True)
     themes = ParentalManyToManyField(Theme, blank=True, related_name="stories")
     content_notes = ParentalManyToManyField(ContentNote, blank=True, related_name="stories")
 
@@ -199,6 +211,7 @@ class StoryPage(PublicPage):
                 FieldPanel("media"),
                 FieldPanel("show_media"),
                 FieldPanel("language"),
+                FieldPanel("perspective"),
             ],
             heading="Format",
         ),
@@ -211,6 +224,7 @@ class StoryPage(PublicPage):
         index.SearchField("transcript_text"),
         index.FilterField("story_format"),
         index.FilterField("language"),
+        index.FilterField("perspective"),
     ]
     # What the API (stories/api.py) may show: public fields only, an allow-list.
     api_fields = [

@@ -29,7 +29,7 @@ from .listing import ReaderPreferences
 from .models import ContentNote, PublicCacheGeneration, Theme
 from .reactions import render_experienced_too
 
-CACHE_KEY_PARAMS = ("theme", "format", "language", "page")
+CACHE_KEY_PARAMS = ("theme", "format", "language", "perspective", "page")
 # A stale copy is never served (its generation is old), and is gone from the cache itself within this time: a
 # withdrawn story's words do not linger in Redis or in a worker's memory.
 CACHE_TIMEOUT = 10 * 60

@@ -292,10 +292,8 @@ def share_written_story(visitor: Visitor, title: str, timings: dict[str, list[fl
         "/share/choices/",
         {
             "consent_version": hidden(choices_page, "consent_version"),
-            "audience": "public",
-            "research_use": "yes",
+            "audience": "both",
             "identity": "anonymous",
-            "expiry": "none",
             "expires_on": "",
             "minimal_edits": "yes",
             "agree": "on",

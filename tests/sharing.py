@@ -34,13 +34,12 @@ def story_answers(**overrides) -> dict:
 
 
 def choice_answers(*, media: bool = False, **overrides) -> dict:
+    """The choices step's answers: everyone may see it and researchers may use it, named "Sam"."""
     answers = {
         "consent_version": ConsentText.current().version_hash,
-        "audience": "public",
-        "research_use": "yes",
+        "audience": "both",
         "identity": "pseudonym",
         "display_name": "Sam",
-        "expiry": "none",
         "expires_on": "",
         "minimal_edits": "yes",
         "email": "sam@example.org",

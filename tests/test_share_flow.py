@@ -56,7 +56,7 @@ def test_a_text_story_becomes_a_draft_with_its_consent_record(client, story_inde
     current = ConsentText.current()
     assert consent.contribution == contribution and consent.consent_text == current
     assert consent.text_version_hash == current.version_hash
-    assert (consent.audience, consent.identity, consent.research_use) == ("public", "pseudonym", True)
+    assert (consent.audience, consent.identity, consent.research_use) == ("both", "pseudonym", True)
     assert (consent.expires_on, consent.minimal_edits_preauthorised, consent.channel) == (None, True, "web")
 
     submitted = AuditEvent.objects.filter(action="submitted")
@@ -181,20 +181,19 @@ def test_unanswered_questions_are_listed_and_linked_to(client):
 
     html = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in html
-    assert 'href="#id_audience_0">Choose who may see or hear your story.</a>' in html
+    assert 'href="#id_audience_0">Choose who may see your story.</a>' in html
     assert 'aria-describedby="id_audience_error"' in html
-    assert 'aria-describedby="id_research_use_helptext id_research_use_error"' in html
+    assert 'aria-describedby="id_identity_helptext id_identity_error"' in html
     assert 'href="#id_agree">Tick the box to say you agree' in html
 
 
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"identity": "anonymous", "display_name": "Sam"}, "display_name", "please leave the name empty"),
-        ({"identity": "full_name", "display_name": ""}, "display_name", "Enter the name you&#x27;d like us to show"),
-        ({"audience": "researchers", "research_use": "no"}, "research_use", "answer yes here"),
-        ({"expiry": "date", "expires_on": "2001-01-01"}, "expires_on", "Choose a date in the future"),
-        ({"expiry": "date", "expires_on": "someday"}, "expires_on", "Enter the date as day, month and year"),
+        ({"identity": "first_name", "display_name": ""}, "display_name", "Enter the name you&#x27;d like us to show"),
+        ({"audience": "everyone"}, "audience", "Select a valid choice"),
+        ({"expires_on": "2001-01-01"}, "expires_on", "Choose a date in the future"),
+        ({"expires_on": "someday"}, "expires_on", "Enter the date as day, month and year"),
     ],
 )
 def test_choices_that_contradict_each_other_are_explained(client, overrides, field, message):

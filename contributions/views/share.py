@@ -253,7 +253,14 @@ class ChoicesStepView(StepView):
     template_name = "contributions/share/choices.html"
 
     def context(self, form) -> dict:
-        return {"consent_text": form.consent_text, "is_media": self.flow.method != WRITE}
+        more = ("expires_on", "minimal_edits", "content_notes", "themes", "suggested_theme")
+        # Open when something in it was answered or needs fixing, so nothing chosen or wrong is out of sight.
+        more_open = any(form[name].errors or form[name].value() for name in more)
+        return {
+            "consent_text": form.consent_text,
+            "is_media": self.flow.method != WRITE,
+            "more_choices_open": more_open,
+        }
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -311,6 +318,7 @@ class CheckStepView(View):
             text=story.cleaned_data.get("text", ""),
             media=media,
             stated_language=story.cleaned_data["language"],
+            perspective=story.cleaned_data["perspective"],
             consent_text=choices.consent_text,
             audience=answers["audience"],
             identity=answers["identity"],
@@ -361,8 +369,8 @@ def summary_rows(method: str, story: StoryForm, choices: ChoicesForm) -> list[tu
         ("How you're telling it", str(dict(METHOD_CHOICES)[method]), how_url),
         ("Title", story.cleaned_data["title"], story_url),
         ("Language", label(story, "language") if story.cleaned_data["language"] else "Not given", story_url),
-        ("Who may see or hear it", label(choices, "audience"), choices_url),
-        ("Researchers may use it", label(choices, "research_use"), choices_url),
+        ("Sharing as", label(story, "perspective") if story.cleaned_data["perspective"] else "Not given", story_url),
+        ("Who may see it", label(choices, "audience"), choices_url),
         ("How you're named", answers["display_name"] or names["none"], choices_url),
     ]
     if "media_use" in answers:

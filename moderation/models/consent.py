@@ -38,7 +38,9 @@ class ConsentRecord(models.Model):
 
     class Identity(models.TextChoices):
         ANONYMOUS = "anonymous", "Anonymous"
-        PSEUDONYM = "pseudonym", "A first name or a made-up name"
+        FIRST_NAME = "first_name", "My first name"
+        PSEUDONYM = "pseudonym", "A name I choose"
+        # Offered before the share form asked "a name I choose" instead; kept for the records that chose it.
         FULL_NAME = "full_name", "My full name"
 
     class MediaUse(models.TextChoices):

@@ -24,11 +24,7 @@
     update();
   }
   var nameField = $("[data-display-name]");
-  revealWhen(nameField, "identity", ["pseudonym", "full_name"], function () {
-    var input = $("input", nameField);
-    if (input) { input.value = ""; }
-  });
-  revealWhen($("[data-expiry-date]"), "expiry", ["date"]);
+  revealWhen(nameField, "identity", ["first_name", "pseudonym", "full_name"]);
 
   // Say at once when a chosen file is over the size cap, instead of after a long upload.
   var mediaField = $("[data-media-field]");

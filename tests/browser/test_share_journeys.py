@@ -40,12 +40,9 @@ def start(page: Page, base: str, method: str) -> tuple[Keys, float]:
 def answer_choices(page: Page, keys: Keys, *, media: bool) -> None:
     page.wait_for_url("**/share/choices/")
     keys.choose("audience", "public")
-    keys.choose("research_use", "no")
     keys.choose("identity", "anonymous")
     if media:
         keys.choose("media_use", "transcript")
-    keys.choose("expiry", "none")
-    keys.choose("minimal_edits", "no")
     keys.tick("#id_agree")
     keys.press("Continue")
     page.wait_for_url("**/share/check/")
