@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from moderation.models import Contribution
-from stories.page_cache import invalidate
+from stories.generation import invalidate
 
 from . import curation
 from .charts import growth_chart

@@ -8,8 +8,8 @@ class ResearchConfig(AppConfig):
 
     def ready(self):
         # Deferred for start-up order: models can be imported only once every app is loaded.
+        from stories.generation import invalidate
         from stories.meaning import story_meaning_changed
-        from stories.page_cache import invalidate
         from stories.signals import story_withdrawn
 
         from .exports import notify_exporters_of_withdrawal

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 
+from .generation import cached_for_generation
 from .models import ContentNote, StoryFormat, StoryPage, StoryPerspective, Theme
 
 STORIES_PER_PAGE = 12
@@ -126,8 +127,6 @@ class StoryFilters:
         return [Choice(value, label, value == self.perspective) for value, label in StoryPerspective.choices]
 
     def language_choices(self) -> list[Choice]:
-        from .page_cache import cached_for_generation
-
         def published_languages() -> list[str]:
             return list(
                 StoryPage.objects.live().public().order_by("language").values_list("language", flat=True).distinct()

@@ -22,6 +22,7 @@ from django.dispatch import Signal
 from django_tasks import task
 
 from . import embeddings
+from .generation import invalidate
 from .models import StoryPage, StoryVector
 from .vector_index import vector_index
 
@@ -130,8 +131,6 @@ def store_vectors(page: StoryPage) -> bool:
         )
         for position, (chunk, vector) in enumerate(zip(passages, passage_vectors, strict=True))
     ]
-    from .page_cache import invalidate
-
     with transaction.atomic():
         StoryVector.objects.filter(story=page).delete()
         StoryVector.objects.bulk_create(rows)

@@ -2,7 +2,7 @@
 
 A public page is rendered once and stored; later anonymous readers get the stored HTML with the per-reader part
 (the "I've experienced this too" count, and the button or a thank-you) filled in at serving time. Any change
-to public content bumps a generation number kept in the database, so every process agrees at once whatever the
+to public content moves its generation on (stories/generation.py), so every process agrees at once whatever the
 cache backend: per-process local memory by default (several web workers, and a task worker that unpublishes expired
 stories), or a shared Redis.
 
@@ -17,22 +17,18 @@ from collections.abc import Callable
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished
 
+from .generation import CACHE_TIMEOUT, current_generation, invalidate
 from .listing import ReaderPreferences
-from .models import ContentNote, PublicCacheGeneration, Theme
+from .models import ContentNote, Theme
 from .reactions import render_experienced_too
 
 CACHE_KEY_PARAMS = ("theme", "format", "language", "perspective", "page")
-# A stale copy is never served (its generation is old), and is gone from the cache itself within this time: a
-# withdrawn story's words do not linger in Redis or in a worker's memory.
-CACHE_TIMEOUT = 10 * 60
 # Requests carrying these cookies may see something personal (a signed-in editor, a flash message): never cached.
 _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 _HOLE = re.compile(rb"<!--vb-hole:([a-z-]+):([0-9]*)-->")
@@ -73,31 +69,6 @@ def fill_holes(request: HttpRequest, content: bytes) -> bytes:
     if _HOLE_MARK not in content:
         return content
     return _HOLE.sub(lambda match: _HOLE_RENDERERS[match[1].decode()](request, match[2].decode()).encode(), content)
-
-
-def current_generation() -> int:
-    # Read on every cache lookup, so as plain SQL: a cached page is served in a few hundred microseconds, and the
-    # ORM's query building would be a good part of that.
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT generation FROM {PublicCacheGeneration._meta.db_table} WHERE id = 1")  # noqa: S608
-        row = cursor.fetchone()
-    return row[0] if row else 0
-
-
-def cached_for_generation(name: str, compute: Callable[[], object]):
-    """A value derived from public content (such as the languages stories are in), kept until that content changes."""
-    return cache.get_or_set(f"public-value:{name}:{current_generation()}", compute, CACHE_TIMEOUT)
-
-
-def invalidate(**kwargs) -> None:
-    """Make every cached public page stale, in every process.
-
-    The bump is written in the same transaction as the change that caused it, so no other process can see the new
-    generation before the new content (and store old content under it).
-    """
-    updated = PublicCacheGeneration.objects.filter(pk=1).update(generation=F("generation") + 1)
-    if not updated:
-        PublicCacheGeneration.objects.get_or_create(pk=1, defaults={"generation": 1})
 
 
 def _invalidate_if_live(instance, **kwargs) -> None:

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .embeddings import DIMENSIONS
+from .generation import current_generation
+from .models import StoryVector
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,6 @@ class InProcessIndex:
         self._last: tuple[_Matrix, bytes, np.ndarray, np.ndarray] | None = None
 
     def _matrix(self, kind: str) -> _Matrix:
-        from .models import StoryVector
-        from .page_cache import current_generation
-
         generation = current_generation()
         loaded = self._loaded.get(kind)
         if loaded is not None and loaded[0] == generation:
