@@ -151,7 +151,8 @@ class HomePage(PublicPage):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     max_count = 1
-    subpage_types = ["stories.StoryIndexPage"]
+    # The story index, and the site's own pages (about, contact, privacy...).
+    subpage_types = ["stories.StoryIndexPage", "base.StandardPage"]
     template = "stories/home_page.html"
 
     def get_context(self, request, *args, **kwargs):

@@ -13,6 +13,7 @@ from base.models import StandardPage
 from base.trust_pages import default_pages, ensure_trust_pages
 from contributions.submission import HELD_UPLOAD_LIFETIME
 from stories.models import HomePage
+from tests.factories import site_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,10 @@ def test_the_privacy_page_says_what_the_code_does(client):
         "Information Commissioner",
     ):
         assert promise in html, promise
+
+
+def test_staff_may_add_a_standard_page_under_the_home_page():
+    home, _ = site_tree()
+    ensure_trust_pages(home)
+    assert StandardPage.can_create_at(home)
+    assert not StandardPage.can_create_at(StandardPage.objects.get(slug="about")), "a standard page has no children"

@@ -5,9 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from base import crawlers
 from stories.api import api_router
 
 urlpatterns = [
+    path("robots.txt", crawlers.robots_txt, name="robots_txt"),
+    path("sitemap.xml", crawlers.sitemap, name="sitemap"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The sitemap's template (base.crawlers serves Wagtail's sitemap through Django's view).
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [

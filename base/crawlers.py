@@ -1,0 +1,35 @@
+"""What search engines and other crawlers are told: robots.txt and the sitemap.
+
+The sitemap is Wagtail's: the live pages of the site anyone may see (`live().public()`), so drafts, stories taken
+down, past their consent's end date or withdrawn, and stories restricted to researchers or signed-in people are
+never in it. Its addresses are public addresses (base.addresses), like the pages' canonical links.
+"""
+
+from urllib.parse import urlsplit
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from wagtail.contrib.sitemaps import Sitemap
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+
+from .addresses import public_address
+
+
+class PublicSitemap(Sitemap):
+    def _urls(self, page, protocol, domain):
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            url["location"] = public_address(self.request, urlsplit(url["location"]).path)
+        return urls
+
+
+@require_safe
+def sitemap(request):
+    return wagtail_sitemap(request, sitemaps={"pages": PublicSitemap})
+
+
+@require_safe
+def robots_txt(request):
+    context = {"sitemap_url": public_address(request, reverse("sitemap"))}
+    return render(request, "base/robots.txt", context, content_type="text/plain; charset=utf-8")

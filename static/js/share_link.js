@@ -1,0 +1,35 @@
+// The story page's share control: a button that copies the story's link. Without JavaScript the link is still there
+// to select and copy, and the email link works.
+(function () {
+  "use strict";
+
+  const row = document.querySelector("[data-share-row]");
+  const link = document.querySelector("[data-share-link]");
+  const status = document.querySelector("[data-share-status]");
+  if (!row || !link || !status) {
+    return;
+  }
+
+  link.addEventListener("focus", function () {
+    link.select();
+  });
+
+  if (!navigator.clipboard) {
+    return;
+  }
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = "Copy link";
+  row.appendChild(button);
+  button.addEventListener("click", function () {
+    navigator.clipboard.writeText(link.value).then(
+      function () {
+        status.textContent = "Link copied. You can paste it anywhere.";
+      },
+      function () {
+        link.focus();
+        status.textContent = "Your browser did not let us copy the link. It is selected: copy it from there.";
+      },
+    );
+  });
+})();
