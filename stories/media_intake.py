@@ -63,6 +63,10 @@ HEADER_DURATION_CONTAINERS = {"mp4", "webm", "matroska", "flac"}
 MAGIC_MEDIA_EXTENSIONS = {".ogg", ".oga", ".opus", ".webm", ".mkv", ".mka", ".mp4", ".m4a", ".mov", ".3gp", ".mp3"}
 # How much of the start of the audio is decoded to prove the codec data is real, not just a plausible header.
 DECODE_CHECK_FRAMES = 50
+# The largest picture we take (DCI 4K, either way up): a phone's 4K video fits. FFmpeg's decoders are told it too
+# (`max_pixels`), so a stream that grows mid-way past its header's size fails to decode instead of taking the
+# worker's memory: a 16384x16384 picture alone is 400 MB, and a decoder keeps several.
+MAX_VIDEO_PIXELS = 4096 * 2304
 
 _OPEN_OPTIONS = {
     "protocol_whitelist": "file",
@@ -83,6 +87,8 @@ class MediaRejected(Exception):
     UNSUPPORTED = "unsupported"
     NO_AUDIO = "no_audio"
     TOO_LONG = "too_long"
+    PICTURE_TOO_LARGE = "picture_too_large"
+    SEVERAL = "several"
 
     def __init__(self, kind: str, message: str):
         super().__init__(message)
@@ -147,6 +153,20 @@ class MediaRejected(Exception):
             f"record a shorter version in the browser. {_STILL_HERE}",
         )
 
+    @classmethod
+    def picture_too_large(cls):
+        return cls(
+            cls.PICTURE_TOO_LARGE,
+            "This video's picture is bigger than we can take (4K is the most). Most phones can record at a smaller "
+            f"size in their camera settings — or you could record in the browser instead. {_STILL_HERE}",
+        )
+
+    @classmethod
+    def several(cls):
+        # Only a crafted request sends this: the form's file field takes one file. Every one of them is refused,
+        # rather than checking one and keeping another (CVE-2023-31047).
+        return cls(cls.SEVERAL, f"Please choose just one file: a story has one recording. {_STILL_HERE}")
+
 
 def _spoken_size(size: int) -> str:
     megabytes = size // (1024 * 1024)
@@ -180,6 +200,8 @@ def open_media(path: Path) -> Iterator[av.container.InputContainer]:
     with av.open(str(Path(path).resolve()), mode="r", options=_OPEN_OPTIONS, metadata_errors="replace") as container:
         if container.format.name not in DEMUXERS:  # belt and braces: FFmpeg already refused other demuxers
             raise MediaRejected.unsupported()
+        for stream in container.streams.video:
+            stream.codec_context.options = {"max_pixels": str(MAX_VIDEO_PIXELS)}  # read when the decoder opens
         yield container
 
 
@@ -283,6 +305,8 @@ def _inspect(container, max_seconds: float | None) -> ProbedMedia:
     height = video.codec_context.height if video else None
     if video and not (width and height):
         raise MediaRejected.unreadable()
+    if video and width * height > MAX_VIDEO_PIXELS:
+        raise MediaRejected.picture_too_large()
     return ProbedMedia(
         kind="video" if video else "audio",
         container=container_name,

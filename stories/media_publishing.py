@@ -23,7 +23,7 @@ from av.bitstream import BitStreamFilterContext
 from django.core.files import File
 from django.db.models.fields.files import FieldFile
 
-from .media_intake import codec_name, open_media, probe, selected_streams
+from .media_intake import MediaRejected, codec_name, open_media, probe, selected_streams
 from .models import StoryMedia
 from .work_files import work_dir, work_file
 
@@ -246,7 +246,11 @@ class _VideoReencoder:
 
     def write(self, packet) -> list[av.Packet]:
         # The demuxer's end-of-stream packet flushes the decoder, so its last frames arrive here too.
-        return [encoded for frame in self.decoder.decode(packet) for encoded in self._encode(frame)]
+        try:
+            frames = self.decoder.decode(packet)
+        except av.FFmpegError as error:  # damaged pictures, or one past MAX_VIDEO_PIXELS: this copy fails, only it
+            raise MediaRejected.unreadable() from error
+        return [encoded for frame in frames for encoded in self._encode(frame)]
 
     def finish(self) -> list[av.Packet]:
         return self.stream.encode(None)

@@ -87,12 +87,14 @@ def capped_uploads(view):
 
 
 def uploaded_media(request, field_name: str) -> UploadedFile | None:
-    """The file sent in `field_name`, None if none was chosen; raises MediaRejected if it was cut off at the cap,
-    and the write's OSError if it could not be written down (the rest of the form has arrived by then)."""
-    upload = request.FILES.get(field_name)  # parses the body (through the capped handler) if not done yet
+    """The file sent in `field_name`, None if none was chosen; raises MediaRejected if it was cut off at the cap or
+    several were sent, and the write's OSError if it could not be written down (the rest of the form has arrived)."""
+    uploads = request.FILES.getlist(field_name)  # parses the body (through the capped handler) if not done yet
     for handler in request.upload_handlers:
         if field_name in getattr(handler, "refused_fields", ()):
             raise MediaRejected.too_large()
         if error := getattr(handler, "write_failures", {}).get(field_name):
             raise error
-    return upload
+    if len(uploads) > 1:
+        raise MediaRejected.several()
+    return uploads[0] if uploads else None

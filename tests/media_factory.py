@@ -99,6 +99,44 @@ def video_with_audio(
     return path
 
 
+def resolution_change(path: Path, *, video_codec: str, sizes=((320, 240), (640, 480)), fps: int = 25) -> Path:
+    """A video whose picture changes size mid-stream, as a crafted file does: each size is encoded on its own (a new
+    keyframe with its own headers in band), and the packets are joined in one stream that declares the first size.
+    One second per size, with a tone on its audio track, in Matroska."""
+    parts = []
+    for number, (width, height) in enumerate(sizes):
+        encoder = av.CodecContext.create(video_codec, "w")
+        encoder.width, encoder.height, encoder.pix_fmt = width, height, "yuv420p"
+        encoder.time_base, encoder.framerate = Fraction(1, fps), fps
+        if video_codec == "libx265":
+            encoder.options = {"x265-params": "repeat-headers=1:log-level=none"}  # parameter sets in every keyframe
+        packets = []
+        for index in range(fps):
+            pixels = np.zeros((height, width, 3), dtype=np.uint8)
+            pixels[:, : width // 2, 1] = 200
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgb24").reformat(format="yuv420p")
+            frame.pts = index
+            packets += encoder.encode(frame)
+        packets += encoder.encode(None)
+        for packet in packets:
+            packet.pts += number * fps
+            packet.dts = (packet.dts or 0) + number * fps
+        parts.append((encoder, packets))
+    with av.open(str(path), "w", format="matroska") as container:
+        first_encoder = parts[0][0]
+        video = container.add_stream(first_encoder.name, rate=fps)
+        video.width, video.height = sizes[0]
+        video.time_base = Fraction(1, fps)
+        video.codec_context.extradata = first_encoder.extradata
+        audio = container.add_stream("libopus", rate=SAMPLE_RATE, layout="mono")
+        for _, packets in parts:
+            for packet in packets:
+                packet.stream, packet.time_base = video, Fraction(1, fps)
+                container.mux(packet)
+        _encode_all(container, audio, _tone_frames(len(sizes), 330.0, 0.5))
+    return path
+
+
 # FFmpeg's own Vorbis encoder is experimental and stereo only.
 _ENCODER_OPTIONS = {"vorbis": {"strict": "experimental"}}
 _STEREO_ONLY = {"vorbis"}
