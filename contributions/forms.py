@@ -363,3 +363,34 @@ class CheckForm(ShareStepForm):
 
     def seconds_taken(self) -> float | None:
         return abuse.seconds_since_started(self.data.get("started", ""))
+
+
+class ChangeChoicesForm(ConsentChoicesForm):
+    """The contributor's choices again, on their private page, shown as they stand."""
+
+    @classmethod
+    def initial_from(cls, choices) -> dict:
+        identity = choices.identity
+        if identity == ConsentRecord.Identity.FULL_NAME:  # no longer offered as such: a name they chose
+            identity = ConsentRecord.Identity.PSEUDONYM
+        return {
+            "audience": choices.audience,
+            "identity": identity,
+            "display_name": choices.display_name,
+            "media_use": choices.media_use,
+            "expires_on": choices.expires_on,
+            "minimal_edits": "yes" if choices.minimal_edits_preauthorised else "no",
+        }
+
+    def choices(self) -> dict:
+        """The cleaned answers, named as a consent record names them."""
+        answers = self.cleaned_data
+        return {
+            "audience": answers["audience"],
+            "identity": answers["identity"],
+            "display_name": answers["display_name"],
+            "media_use": answers.get("media_use") or ConsentRecord.MediaUse.PUBLISH_MEDIA,
+            "research_use": answers["research_use"],
+            "expires_on": answers["expires_on"],
+            "minimal_edits_preauthorised": answers["minimal_edits"],
+        }

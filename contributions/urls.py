@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import appeal, edits, my_story, share, transcript
+from .views import appeal, choices, edits, my_story, share, transcript
 
 app_name = "contributions"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("my-story/<str:key>/", my_story.story_status, name="my_story"),
     path("my-story/<str:key>/recording/", my_story.story_media, name="my_story_media"),
     path("my-story/<str:key>/withdraw/", my_story.withdraw, name="my_story_withdraw"),
+    path("my-story/<str:key>/choices/", choices.change_choices, name="my_story_choices"),
     path("my-story/<str:key>/transcript/", transcript.review_transcript, name="my_story_transcript"),
     path("my-story/<str:key>/edits/", edits.proposed_edits, name="my_story_edits"),
     path("my-story/<str:key>/edits/recording/", edits.proposed_edits_recording, name="my_story_edits_recording"),

@@ -10,7 +10,7 @@ from stories.media_delivery import MAY_REVIEW_STORY_HOOK
 
 from . import roles
 from .models import ConsentText, Contribution
-from .views import review, safeguarding
+from .views import choices, review, safeguarding
 
 
 # --- Consent texts (share flow) --------------------------------------------------------------------------------
@@ -51,6 +51,8 @@ moderation_admin_urls = [
     path("story/<int:contribution_id>/publication/retry/", review.retry_publication, name="retry_publication"),
     path("story/<int:contribution_id>/take-down/", review.take_down, name="take_down"),
     path("story/<int:contribution_id>/audit/", review.audit_log, name="audit_log"),
+    path("choices/", choices.choices_queue, name="choices"),
+    path("choices/<int:change_id>/", choices.decide_choices, name="decide_choices"),
 ]
 
 
@@ -74,6 +76,17 @@ class RoleMenuItem(MenuItem):
 def register_moderation_queue_menu_item():
     return RoleMenuItem(
         "Stories to moderate", reverse("moderation_admin:queue"), icon_name="tasks", order=150, may_see=roles.can_review
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_choices_menu_item():
+    return RoleMenuItem(
+        "Wider choices to check",
+        reverse("moderation_admin:choices"),
+        icon_name="view",
+        order=152,
+        may_see=roles.can_review,
     )
 
 

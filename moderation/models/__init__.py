@@ -1,4 +1,5 @@
 from .audit import AuditEvent
+from .choices import ChoicesChange
 from .consent import ConsentRecord, ConsentText
 from .contributions import STATUS_EXPLANATIONS, Contribution, StoryStatus, WithdrawnStoryKey
 from .decisions import Appeal, CriticalOfServicesFlag, Decision, EditProposal, Redaction, SafeguardingConcern
@@ -9,6 +10,7 @@ __all__ = [
     "STATUS_EXPLANATIONS",
     "Appeal",
     "AuditEvent",
+    "ChoicesChange",
     "ConsentCheckTask",
     "ConsentRecord",
     "ConsentText",

@@ -47,6 +47,10 @@ class AuditEvent(models.Model):
         CONSENT_EXPIRED = "consent_expired", "Unpublished: the contributor's consent ended"
         TAKEN_DOWN = "taken_down", "Unpublished by a staff moderator under the policy: the contributor may appeal"
         WITHDRAWN = "withdrawn", "Withdrawn and erased by the contributor"
+        CHOICES_CHANGED = "choices_changed", "The contributor changed their choices: applied at once"
+        CHOICES_TO_CHECK = "choices_to_check", "The contributor asked to show their story more widely: to check"
+        CHOICES_APPROVED = "choices_approved", "Wider choices approved by a moderator and applied"
+        CHOICES_DECLINED = "choices_declined", "Wider choices not approved by a moderator"
 
     story_ref = models.PositiveBigIntegerField(db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
