@@ -237,3 +237,36 @@ def test_a_picture_over_the_cap_is_refused_at_intake(tmp_path, monkeypatch):
     assert refused.value.kind == MediaRejected.PICTURE_TOO_LARGE
     assert refused.value.message.startswith("This video's picture is bigger than we can take (4K is the most).")
     assert StoryMedia.objects.count() == 0
+
+
+# --- 12. The EICAR test file (no virus scanner here: see the README's "Security and reliability") ------------------
+
+# The antivirus industry's harmless test string: every scanner reports a file that starts with it.
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def private_files() -> set[Path]:
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
+
+
+def test_the_eicar_test_file_is_refused_by_its_content_and_nothing_is_kept():
+    before = private_files()
+    with pytest.raises(MediaRejected) as refused:
+        store_upload(SimpleUploadedFile("story.mp3", EICAR, "audio/mpeg"), title="Test file")
+    assert refused.value.kind == MediaRejected.UNREADABLE
+    assert StoryMedia.objects.count() == 0 and private_files() == before
+
+
+def test_eicar_in_front_of_real_mp3_stays_private_and_its_public_copy_carries_none_of_it(tmp_path):
+    """FFmpeg's MP3 reader skips leading junk, so this one is taken (a scanner would flag the original): the original
+    stays in private storage, and the public copy is newly written from decoded sound, so the bytes never reach it."""
+    mp3 = media_factory.sine_tone(tmp_path / "tone.mp3", codec="libmp3lame").read_bytes()
+    media = store_upload(SimpleUploadedFile("story.mp3", EICAR + mp3, "audio/mpeg"), title="Prefixed")
+    assert Path(media.file.path).read_bytes().startswith(EICAR)
+    assert not Path(media.file.path).is_relative_to(settings.MEDIA_ROOT)
+
+    make_published_copy(media)
+
+    assert media.published_file.name.endswith(".m4a")
+    assert b"EICAR" not in Path(media.published_file.path).read_bytes()
