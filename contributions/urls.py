@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import appeal, choices, edits, my_story, share, transcript
+from .views import appeal, choices, edits, for_now, my_story, share, transcript
 
 app_name = "contributions"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("my-story/<str:key>/", my_story.story_status, name="my_story"),
     path("my-story/<str:key>/recording/", my_story.story_media, name="my_story_media"),
     path("my-story/<str:key>/withdraw/", my_story.withdraw, name="my_story_withdraw"),
+    path("my-story/<str:key>/take-down/", for_now.take_down, name="my_story_take_down"),
+    path("my-story/<str:key>/put-back/", for_now.put_back, name="my_story_put_back"),
     path("my-story/<str:key>/choices/", choices.change_choices, name="my_story_choices"),
     path("my-story/<str:key>/transcript/", transcript.review_transcript, name="my_story_transcript"),
     path("my-story/<str:key>/edits/", edits.proposed_edits, name="my_story_edits"),

@@ -29,6 +29,9 @@ TRANSCRIPT_STEPS = (
 )
 EDIT_STEPS = (Action.EDITS_PROPOSED, Action.EDITS_PREAUTHORISED, Action.EDITS_ACCEPTED, Action.EDITS_REPLIED)
 DECLINE_STEPS = (Action.DECLINE_PROPOSED, Action.DECLINE_OVERTURNED)
+# The contributor keeping control without erasing: taken down for now (by them, or by staff at their request) and put
+# back, and a lost private link replaced.
+FOR_NOW_STEPS = (Action.HIDDEN_BY_CONTRIBUTOR, Action.HIDDEN_ON_REQUEST, Action.PUT_BACK, Action.LINK_REISSUED)
 
 APPEAL_OUTCOMES = (
     (Action.APPEAL_PUBLISHED, "Published after appeal"),
@@ -47,6 +50,8 @@ class Figures:
     paused: int = 0
     withdrawn: int = 0
     expired: int = 0
+    # Stories that took each of FOR_NOW_STEPS, by code.
+    for_now: dict[str, int] = field(default_factory=dict)
     taken_down: int = 0
     safeguarding_handled: int = 0
     # Stories that took each of the other steps (TRANSCRIPT_STEPS, EDIT_STEPS, DECLINE_STEPS), by action code.
@@ -120,6 +125,7 @@ class ModerationReport:
             ),
             row("withdrawn", "Withdrawn by the contributor", lambda f: f.withdrawn),
             row("expired", "Unpublished when the contributor's consent ended", lambda f: f.expired),
+            *(row(action, action.label, lambda f, a=action: f.for_now[a]) for action in FOR_NOW_STEPS),
             row("median", "Median time from sharing to publication", lambda f: humanise(f.median_time_to_publish)),
         ]
 
@@ -163,6 +169,7 @@ def _figures(stories: list[_StoryEvents]) -> Figures:
         paused=count(Action.PAUSED),
         withdrawn=count(Action.WITHDRAWN),
         expired=count(Action.CONSENT_EXPIRED),
+        for_now={action: count(action) for action in FOR_NOW_STEPS},
         taken_down=count(Action.TAKEN_DOWN),
         safeguarding_handled=count(Action.SAFEGUARDING_HANDLED),
         steps={action: count(action) for action in (*TRANSCRIPT_STEPS, *EDIT_STEPS, *DECLINE_STEPS)},

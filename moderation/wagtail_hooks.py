@@ -10,7 +10,7 @@ from stories.media_delivery import MAY_REVIEW_STORY_HOOK
 
 from . import roles
 from .models import ConsentText, Contribution
-from .views import choices, review, safeguarding
+from .views import choices, on_request, review, safeguarding
 
 
 # --- Consent texts (share flow) --------------------------------------------------------------------------------
@@ -50,6 +50,11 @@ moderation_admin_urls = [
     path("story/<int:contribution_id>/critical/", review.flag_critical, name="flag_critical"),
     path("story/<int:contribution_id>/publication/retry/", review.retry_publication, name="retry_publication"),
     path("story/<int:contribution_id>/take-down/", review.take_down, name="take_down"),
+    path(
+        "story/<int:contribution_id>/take-down-on-request/",
+        on_request.take_down_on_request,
+        name="take_down_on_request",
+    ),
     path("story/<int:contribution_id>/audit/", review.audit_log, name="audit_log"),
     path("choices/", choices.choices_queue, name="choices"),
     path("choices/<int:change_id>/", choices.decide_choices, name="decide_choices"),

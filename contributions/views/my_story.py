@@ -38,7 +38,8 @@ def lifecycle(contribution: Contribution) -> list[dict]:
         path.insert(path.index(StoryStatus.PUBLISHED), StoryStatus.PUBLISHING)
     elif contribution.status not in path:
         # Off the usual way: an expired story after publication; edits, a decline, an appeal or a pause after review.
-        after = StoryStatus.PUBLISHED if contribution.status == StoryStatus.EXPIRED else StoryStatus.IN_MODERATION
+        after_publication = (StoryStatus.EXPIRED, StoryStatus.HIDDEN_BY_CONTRIBUTOR)
+        after = StoryStatus.PUBLISHED if contribution.status in after_publication else StoryStatus.IN_MODERATION
         path = [*path[: path.index(after) + 1], contribution.status]
     current = path.index(contribution.status)
     return [

@@ -3,6 +3,7 @@ from .choices import ChoicesChange
 from .consent import ConsentRecord, ConsentText
 from .contributions import STATUS_EXPLANATIONS, Contribution, StoryStatus, WithdrawnStoryKey
 from .decisions import Appeal, CriticalOfServicesFlag, Decision, EditProposal, Redaction, SafeguardingConcern
+from .on_request import TakedownOnRequest
 from .publication import Publication
 from .tasks import ConsentCheckTask, ModerationTask, ModerationTaskState
 
@@ -24,5 +25,6 @@ __all__ = [
     "Redaction",
     "SafeguardingConcern",
     "StoryStatus",
+    "TakedownOnRequest",
     "WithdrawnStoryKey",
 ]

@@ -28,6 +28,7 @@ class StoryStatus(models.TextChoices):
     PAUSED = "paused", "Paused for your safety"
     WITHDRAWN = "withdrawn", "Withdrawn"
     EXPIRED = "expired", "No longer published: your end date has passed"
+    HIDDEN_BY_CONTRIBUTOR = "hidden_by_contributor", "Taken down by you for now"
 
 
 # What each state means to the contributor and what happens next, in plain words (shown on /my-story/<key>/).
@@ -85,6 +86,11 @@ STATUS_EXPLANATIONS: dict[str, tuple[str, str]] = {
     StoryStatus.EXPIRED: (
         "Your story is no longer published, because the end date you chose has passed.",
         "It is kept privately and not shown to anyone. You can withdraw it here to have it erased.",
+    ),
+    StoryStatus.HIDDEN_BY_CONTRIBUTOR: (
+        "Your story is taken down for now. Nobody can read, hear or find it on the site, but it is not erased.",
+        "You can put it back whenever you like: it goes back as it was, without a new review. "
+        "Or you can withdraw it to have it erased.",
     ),
 }
 
