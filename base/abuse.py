@@ -19,6 +19,10 @@ SHARE_SUBMIT_RATE = "10/h"
 SHARE_STORY_STEP_RATE = "30/h"
 # Unknown story keys per address: a person mistyping a link a few times is fine, guessing is not.
 KEY_GUESS_RATE = "20/m"
+# Asking for a fresh private link: per client address, and per email address asked for (so nobody's inbox can be
+# flooded from many connections). Enough for a few tries, not a flood.
+LOST_LINK_RATE = "5/h"
+LOST_LINK_PER_EMAIL_RATE = "3/h"
 
 MIN_FILL_SECONDS = 3
 # How long the signed start time on the check page stays valid; after that the page is shown again, answers kept.

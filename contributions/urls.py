@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import appeal, choices, edits, for_now, my_story, share, transcript
+from .views import appeal, choices, edits, for_now, lost_link, my_story, share, transcript
 
 app_name = "contributions"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("share/check/", share.check_step, name="share_check"),
     path("share/done/", share.done, name="share_done"),
     path("share/recording/", share.held_recording, name="share_recording"),
+    # Before /my-story/<key>/: "lost-link" is not a key (keys are 43 characters).
+    path("my-story/lost-link/", lost_link.ask, name="lost_link"),
+    path("my-story/lost-link/<str:token>/", lost_link.open_link, name="lost_link_open"),
     path("my-story/<str:key>/", my_story.story_status, name="my_story"),
     path("my-story/<str:key>/recording/", my_story.story_media, name="my_story_media"),
     path("my-story/<str:key>/withdraw/", my_story.withdraw, name="my_story_withdraw"),

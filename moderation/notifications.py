@@ -38,6 +38,7 @@ CONTRIBUTOR_SUBJECTS = {
     "taken_down": "We have taken your story off the site",
     "appeal_outcome": "The outcome of your appeal",
     "safeguarding": "We have paused your story, and here is where to find help",
+    "fresh_link": "A new link to your story",
 }
 
 STAFF_SUBJECTS = {
