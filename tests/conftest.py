@@ -140,3 +140,41 @@ def packaged_speech() -> tuple[Path, str]:
         return packaged_conversation()
     except (subprocess.SubprocessError, OSError) as error:
         require_service_in_ci(False, f"PyPI (to fetch the pyannote-audio sample recording: {error})")
+
+
+# What a full disk (below) still takes: less than any recording the tests send.
+FULL_DISK_FREE_BYTES = 16 * 1024
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 1 MB tmpfs filled until only FULL_DISK_FREE_BYTES are left, so the kernel itself refuses a write part-way
+    (tests/test_full_disk.py); yields its mount point, with the filler in it. Mounting needs root, as CI has."""
+    import subprocess
+
+    mount_point = tmp_path / "full-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)], capture_output=True, check=False
+    )
+    require_service_in_ci(mounted.returncode == 0, "Mounting a small tmpfs (root)")
+    try:
+        fs = os.statvfs(mount_point)
+        (mount_point / "filler").write_bytes(b"\0" * (fs.f_bavail * fs.f_frsize - FULL_DISK_FREE_BYTES))
+        yield mount_point
+    finally:
+        # Lazily, so a file someone left open on it can't keep the mount (the tests look for such leftovers).
+        subprocess.run(["umount", "--lazy", str(mount_point)], check=True)
+
+
+@pytest.fixture
+def private_storage_on_full_disk(full_disk, monkeypatch):
+    """Story media stored on the full disk, by the storage class the private alias is configured with."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    from stories.models import StoryMedia
+
+    storage = import_string(settings.STORAGES["private"]["BACKEND"])(location=full_disk)
+    monkeypatch.setattr(StoryMedia._meta.get_field("file"), "storage", storage)
+    return full_disk

@@ -1,21 +1,17 @@
 """A full disk (ENOSPC) while a visitor shares a story: a kind, retryable 503 that keeps what they typed, and nothing
 half-saved left behind (no row, no partial file in private storage or the upload folder).
 
-The disks are real and really full: small tmpfs mounts filled almost to the brim (this needs root, as CI runs), so
+The disks are real and really full: small tmpfs mounts filled almost to the brim (`full_disk` in conftest.py), so
 the kernel itself refuses the write part-way through. The database's full disk is SQLite's own: a page limit the
 story's rows run into, which SQLite reports exactly as it reports a full disk (SQLITE_FULL).
 """
 
 import errno
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import override_settings
-from django.utils.module_loading import import_string
 
 from base.disk_full import RETRY_AFTER_SECONDS, is_disk_full
 from contributions.models import HeldUpload
@@ -23,41 +19,13 @@ from moderation.models import Contribution
 from stories.models import StoryMedia, StoryPage
 from stories.storage import CleanFileSystemStorage
 from tests import media_factory, sharing
-from tests.conftest import require_service_in_ci
 
 KIND = "We couldn't save this just now"
 TRY_AGAIN = "Please try again in a few minutes;\nnothing you typed is lost."
-FREE_BYTES = 16 * 1024  # what the full disk still takes: less than any recording here
-
-
-@pytest.fixture
-def full_disk(tmp_path):
-    """A 1 MB tmpfs filled until only FREE_BYTES are left; yields its mount point, with the filler in it."""
-    mount_point = tmp_path / "full-disk"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)], capture_output=True, check=False
-    )
-    require_service_in_ci(mounted.returncode == 0, "Mounting a small tmpfs (root)")
-    try:
-        fs = os.statvfs(mount_point)
-        (mount_point / "filler").write_bytes(b"\0" * (fs.f_bavail * fs.f_frsize - FREE_BYTES))
-        yield mount_point
-    finally:
-        # Lazily, so a file someone left open on it can't keep the mount (it was found by the assertions above).
-        subprocess.run(["umount", "--lazy", str(mount_point)], check=True)
 
 
 def left_in(folder: Path) -> list[str]:
     return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.name != "filler")
-
-
-@pytest.fixture
-def private_storage_on_full_disk(full_disk, monkeypatch):
-    """Story media stored on the full disk, by the storage class the private alias is configured with."""
-    field = StoryMedia._meta.get_field("file")
-    monkeypatch.setattr(field, "storage", import_string(settings.STORAGES["private"]["BACKEND"])(location=full_disk))
-    return full_disk
 
 
 def assert_kind_503(response) -> str:
