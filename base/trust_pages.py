@@ -79,7 +79,11 @@ def default_pages() -> list[dict]:
                 _paragraph(
                     "<p>Use the private link you were given when you shared your story. On that page you can see "
                     "where your story is, reply to a moderator, accept or answer suggested changes, appeal a "
-                    "decision and withdraw your story. An appeal always goes to a different moderator.</p>"
+                    "decision, change your choices, take your story down for now, and withdraw it. An appeal always "
+                    "goes to a different moderator.</p>"
+                    "<p>Lost your link? If you gave us your email address, "
+                    '<a href="/my-story/lost-link/">ask for a new one</a>. If you did not, email us: after checking '
+                    "the story is yours, we can take it down for you.</p>"
                 ),
                 _heading("How to complain"),
                 _paragraph(
@@ -111,7 +115,8 @@ def default_pages() -> list[dict]:
                     "<li>your email address, if you give one. It is only used to tell you about your story;</li>"
                     "<li>moderators' decisions about your story, and your replies and appeals.</li></ul>"
                     "<p>We do not keep your private link itself, only a fingerprint of it that cannot be turned back "
-                    "into the link.</p>"
+                    "into the link. If you lose it and gave us your email address, you can ask for a new one; the "
+                    "old one then stops working.</p>"
                 ),
                 _heading("Where it is kept"),
                 _paragraph(
@@ -139,7 +144,8 @@ def default_pages() -> list[dict]:
                 _paragraph(
                     "<ul><li>Your story and everything about it are kept until you withdraw it, whether it is "
                     "published, not published, or past the end date you chose. On the end date it comes off the "
-                    "site and is kept privately until you withdraw it.</li>"
+                    "site and is kept privately until you withdraw it. So is a story you take down for now, until "
+                    "you put it back or withdraw it.</li>"
                     "<li>When you withdraw, your story is taken down at once and erased: the page and every earlier "
                     "version of it, the recording and every copy, the transcript, search entries, stored copies of "
                     "pages, your choices, your email address, and the decisions, replies and appeals about it. We "
@@ -164,8 +170,9 @@ def default_pages() -> list[dict]:
                 _heading("Your rights"),
                 _paragraph(
                     "<p>You can ask to see the information we hold about you, to correct it, to have it erased, "
-                    "and to limit or object to how we use it. To withdraw and erase your story, use the button on "
-                    "your story's private page: it works straight away and needs no reason. For anything else, "
+                    "and to limit or object to how we use it. Your story's private page lets you change your "
+                    "choices, take your story down for now, or withdraw and erase it: each works straight away and "
+                    "needs no reason. For anything else, "
                     f"email {mail}. You can also complain to the Information Commissioner's Office "
                     '(<a href="https://ico.org.uk/make-a-complaint/">ico.org.uk</a>).</p>'
                 ),
