@@ -32,6 +32,7 @@ from stories.media_publishing import make_published_copy
 from stories.models import ContentNote, HomePage, StoryFormat, StoryIndexPage, StoryPage, Theme
 
 from .lifecycle import ensure_stage_stories
+from .services import ensure_demo_service
 
 HOME_INTRO = (
     "Voicebox is a place for people with lived experience of mental health problems, and the people close to them, "
@@ -157,6 +158,8 @@ def load_demo(*, log=print) -> None:
         consent_text = ensure_consent_text()
         for story in DEMO_STORIES:
             ensure_story(index, story, themes, notes)
+    # A service named in a published story, with its responder and a response that records a change.
+    ensure_demo_service()
     # Stories waiting at each step of moderation, made through the workflow itself (each in its own transaction).
     ensure_stage_stories(consent_text)
     if index.get_children().filter(slug=AUDIO_STORY.slug).exists():

@@ -29,6 +29,8 @@ TRANSCRIPT_STEPS = (
 )
 EDIT_STEPS = (Action.EDITS_PROPOSED, Action.EDITS_PREAUTHORISED, Action.EDITS_ACCEPTED, Action.EDITS_REPLIED)
 DECLINE_STEPS = (Action.DECLINE_PROPOSED, Action.DECLINE_OVERTURNED)
+# After publication: services' responses, checked against the same policy.
+RESPONSE_STEPS = (Action.RESPONSE_SENT, Action.RESPONSE_PUBLISHED, Action.RESPONSE_DECLINED, Action.CHANGE_RECORDED)
 # The contributor keeping control without erasing: taken down for now (by them, or by staff at their request) and put
 # back, and a lost private link replaced.
 FOR_NOW_STEPS = (Action.HIDDEN_BY_CONTRIBUTOR, Action.HIDDEN_ON_REQUEST, Action.PUT_BACK, Action.LINK_REISSUED)
@@ -59,6 +61,7 @@ class Figures:
     appeals: int = 0
     appeal_outcomes: list[tuple[str, str, int]] = field(default_factory=list)
     median_time_to_publish: timedelta | None = None
+    median_time_to_respond: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,12 @@ class ModerationReport:
             row("expired", "Unpublished when the contributor's consent ended", lambda f: f.expired),
             *(row(action, action.label, lambda f, a=action: f.for_now[a]) for action in FOR_NOW_STEPS),
             row("median", "Median time from sharing to publication", lambda f: humanise(f.median_time_to_publish)),
+            *steps(RESPONSE_STEPS, sub=False),
+            row(
+                "median_response",
+                "Median time from publication to a service's published response",
+                lambda f: humanise(f.median_time_to_respond, "No responses published yet"),
+            ),
         ]
 
 
@@ -155,11 +164,14 @@ def _figures(stories: list[_StoryEvents]) -> Figures:
         return sum(1 for story in stories if action in story.first_at)
 
     declined_codes = [code for story in stories for code in story.codes.get(Action.DECLINED, ())]
-    times = [
-        story.first_at[Action.PUBLISHED] - story.first_at[Action.SUBMITTED]
-        for story in stories
-        if Action.PUBLISHED in story.first_at and Action.SUBMITTED in story.first_at
-    ]
+
+    def times(start: str, end: str) -> list[timedelta]:
+        return [
+            story.first_at[end] - story.first_at[start] for story in stories if {start, end} <= story.first_at.keys()
+        ]
+
+    to_publish = times(Action.SUBMITTED, Action.PUBLISHED)
+    to_respond = times(Action.PUBLISHED, Action.RESPONSE_PUBLISHED)
     return Figures(
         received=count(Action.SUBMITTED),
         published=count(Action.PUBLISHED),
@@ -172,10 +184,11 @@ def _figures(stories: list[_StoryEvents]) -> Figures:
         for_now={action: count(action) for action in FOR_NOW_STEPS},
         taken_down=count(Action.TAKEN_DOWN),
         safeguarding_handled=count(Action.SAFEGUARDING_HANDLED),
-        steps={action: count(action) for action in (*TRANSCRIPT_STEPS, *EDIT_STEPS, *DECLINE_STEPS)},
+        steps={action: count(action) for action in (*TRANSCRIPT_STEPS, *EDIT_STEPS, *DECLINE_STEPS, *RESPONSE_STEPS)},
         appeals=count(Action.APPEAL_LODGED),
         appeal_outcomes=[(action, label, count(action)) for action, label in APPEAL_OUTCOMES],
-        median_time_to_publish=statistics.median(times) if times else None,
+        median_time_to_publish=statistics.median(to_publish) if to_publish else None,
+        median_time_to_respond=statistics.median(to_respond) if to_respond else None,
     )
 
 
@@ -189,9 +202,9 @@ def build_report() -> ModerationReport:
     )
 
 
-def humanise(duration: timedelta | None) -> str:
+def humanise(duration: timedelta | None, none: str = "No stories published yet") -> str:
     if duration is None:
-        return "No stories published yet"
+        return none
     hours = duration.total_seconds() / 3600
     if hours < 1:
         return "Under an hour"

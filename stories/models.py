@@ -18,6 +18,8 @@ from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 from wagtailmedia.models import AbstractMedia
 
+from base.sections import STORY_SECTIONS, rendered_sections
+
 from .api_fields import PublicLinkField
 from .blocks import StoryBodyBlock
 from .governance import require_governance
@@ -317,6 +319,8 @@ class StoryPage(PublicPage):
         context["similar_stories"] = similar_stories(
             self, ReaderPreferences.from_request(request).apply(published_stories())
         )
+        # What other apps add under the story (services' responses), without the core naming them.
+        context["more_sections"] = rendered_sections(STORY_SECTIONS, request, self)
         return context
 
 

@@ -1,7 +1,7 @@
 """Dependencies between Voicebox's apps point one way (DESIGN.md §4), through every path: Python imports (deferred
 ones too), template tag libraries, included or extended templates, reversed URL names, and dotted paths in settings.
 
-    base  <-  stories  <-  transcription  <-  moderation  <-  contributions
+    base  <-  stories  <-  transcription  <-  moderation  <-  contributions  <-  services
                  ^                              ^
                  +---------- research ----------+            demo builds on all of them; nothing builds on demo
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("base", "stories", "transcription", "moderation", "contributions", "research", "demo")
+APPS = ("base", "stories", "transcription", "moderation", "contributions", "services", "research", "demo")
 
 # What each app may use, besides itself.
 ALLOWED: dict[str, set[str]] = {
@@ -25,8 +25,9 @@ ALLOWED: dict[str, set[str]] = {
     "transcription": {"base", "stories"},
     "moderation": {"base", "stories", "transcription"},
     "contributions": {"base", "stories", "transcription", "moderation"},
+    "services": {"base", "stories", "transcription", "moderation", "contributions"},
     "research": {"base", "stories", "moderation"},
-    "demo": {"base", "stories", "transcription", "moderation", "contributions", "research"},
+    "demo": {"base", "stories", "transcription", "moderation", "contributions", "services", "research"},
 }
 
 # URL namespaces and admin URL names, by the app that defines them.
@@ -38,6 +39,8 @@ URL_NAMESPACES = {
     "two_factor": "base",
     "research": "research",
     "emerging_themes": "research",
+    "services": "services",
+    "services_admin": "services",
 }
 
 LOAD_TAG = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.core.cache import cache
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
@@ -273,3 +274,44 @@ def test_a_withdrawn_story_leaves_no_trace_in_the_database_files(tmp_path):
             assert site.wait(timeout=60) == 0, log.read_text()[-3000:]
         finally:
             site.kill()
+
+
+def test_a_story_taken_down_on_request_and_given_a_new_link_leaves_no_trace(client, django_capture_on_commit_callbacks):
+    """The contributor's ways to keep control without erasing (taken down for now, on request with staff's note of
+    the check, and put back; a new link by email) leave nothing once the story is withdrawn with its new key."""
+    build_site()
+    marker = f"Zq{uuid.uuid4().hex[:12]}Marker"
+    story = StoryPage(title=f"Story {marker}", slug="marked", body=[("paragraph", f"{marker} words.")], live=False)
+    StoryIndexPage.objects.get().add_child(instance=story)
+    contribution = ContributionFactory(story=story, email=f"{marker}@example.org")
+    ConsentRecordFactory(contribution=contribution)
+    start_moderation(contribution)
+    lead = moderator()
+    staff = sign_in(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        perform_action(story.current_workflow_task_state, lead, "publish")
+    run_queue("publication")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/my-story/{contribution.key}/take-down/")
+        client.post(f"/my-story/{contribution.key}/put-back/")
+    run_queue("publication")
+    with django_capture_on_commit_callbacks(execute=True):
+        note = {"how_checked": f"Phoned them; they knew {marker}."}
+        assert staff.post(f"/admin/moderation/story/{contribution.pk}/take-down-on-request/", note).status_code == 302
+        client.post("/my-story/lost-link/", {"email": f"{marker}@example.org"})
+    run_queue("default")
+    token_link = mail.outbox[-1].body.split("/my-story/lost-link/", 1)[1].split("/", 1)[0]
+    page = client.post(f"/my-story/lost-link/{token_link}/").content.decode()
+    new_key = page.split('value="http://testserver/my-story/', 1)[1].split("/", 1)[0]
+    assert new_key != contribution.key
+    assert {"moderation_takedownonrequest", "moderation_contribution"} <= set(rows_containing(marker))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/my-story/{new_key}/withdraw/").status_code == 302
+    run_queue("default")
+    assert_no_task_failed()
+    assert rows_containing(marker) == {}
+    # The old key, replaced before the withdrawal, opens nothing: it says neither "withdrawn" nor anything else.
+    assert client.get(f"/my-story/{contribution.key}/").status_code == 404
+    assert "withdrawn" in client.get(f"/my-story/{new_key}/").content.decode().lower()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("stories.urls")),
     path("", include("research.urls")),
+    path("", include("services.urls")),
 ]
 
 if settings.DEBUG:

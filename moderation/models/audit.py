@@ -13,6 +13,7 @@ class AuditEvent(models.Model):
         CONTRIBUTOR = "contributor", "Contributor"
         MODERATOR = "moderator", "Moderator"
         PEER_MODERATOR = "peer_moderator", "Peer moderator"
+        RESPONDER = "responder", "Responder for a service"
         SYSTEM = "system", "System"
 
     class Action(models.TextChoices):
@@ -55,6 +56,11 @@ class AuditEvent(models.Model):
         CHOICES_TO_CHECK = "choices_to_check", "The contributor asked to show their story more widely: to check"
         CHOICES_APPROVED = "choices_approved", "Wider choices approved by a moderator and applied"
         CHOICES_DECLINED = "choices_declined", "Wider choices not approved by a moderator"
+        # After publication, services named in the story may respond; their responses pass the same policy.
+        RESPONSE_SENT = "response_sent", "A service sent a response, for a moderator to check against the policy"
+        RESPONSE_PUBLISHED = "response_published", "A service's response published"
+        RESPONSE_DECLINED = "response_declined", "A service's response not published, for a reason on the policy"
+        CHANGE_RECORDED = "change_recorded", "A service recorded a change, planned or made"
 
     story_ref = models.PositiveBigIntegerField(db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "moderation",
     "contributions",
     "research",
+    "services",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,86 @@
+"""The admin screens of services: a responder's stories and response form, and the moderators' check of responses."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from moderation import roles
+
+from . import responses
+from .forms import DecisionForm, ResponseForm
+from .models import Response
+
+
+def _responder(request):
+    responder = responses.responder_for(request.user)
+    if responder is None:
+        raise PermissionDenied
+    return responder
+
+
+def responder_stories(request):
+    """Published stories about the responder's own services, and what they have sent about each."""
+    responder = _responder(request)
+    stories = list(responses.visible_stories(responder))
+    sent = {}
+    for response in Response.objects.filter(responder=responder, story__in=stories):
+        sent.setdefault(response.story_id, []).append(response)
+    rows = [{"story": story, "sent": sent.get(story.pk, [])} for story in stories]
+    context = {"page_title": "Stories about your service", "rows": rows, "responder": responder}
+    return TemplateResponse(request, "services/admin/responder_stories.html", context)
+
+
+def respond(request, story_id: int):
+    """Read one published story about the responder's service, and respond to it. Any other story is not found."""
+    responder = _responder(request)
+    story = get_object_or_404(responses.visible_stories(responder), pk=story_id)
+    allowed = responses.responses_allowed(story)
+    services = responses.services_of(responder, story)
+    form = ResponseForm(request.POST or None, services=services)
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            responses.send_response(responder, story, data["service"], data["kind"], data["body"], data["change"])
+            messages.success(request, "Thank you. A moderator will check your response against the policy.")
+            return redirect("services_admin:stories")
+    context = {
+        "page_title": story.title,
+        "story": story,
+        "form": form,
+        "allowed": allowed,
+        "sent": Response.objects.filter(responder=responder, story=story),
+    }
+    return TemplateResponse(request, "services/admin/respond.html", context)
+
+
+def _reviewer(request):
+    if not roles.can_review(request.user):
+        raise PermissionDenied
+
+
+def review_responses(request):
+    _reviewer(request)
+    rows = [(response, DecisionForm(prefix=str(response.pk))) for response in responses.pending_responses()]
+    context = {"page_title": "Responses to check", "rows": rows}
+    return TemplateResponse(request, "services/admin/review_responses.html", context)
+
+
+@require_POST
+def decide(request, pk: int):
+    _reviewer(request)
+    response = get_object_or_404(responses.pending_responses(), pk=pk)
+    form = DecisionForm(request.POST, prefix=str(pk))
+    if not form.is_valid():
+        context = {"page_title": "Responses to check", "rows": [(response, form)]}
+        return TemplateResponse(request, "services/admin/review_responses.html", context, status=400)
+    if form.cleaned_data["decision"] == DecisionForm.PUBLISH:
+        responses.publish_response(response, request.user)
+        messages.success(request, "The response is published under the story.")
+    else:
+        responses.decline_response(response, request.user, form.cleaned_data["code"], form.cleaned_data["note"])
+        messages.success(request, "The response will not be published.")
+    return redirect("services_admin:review")

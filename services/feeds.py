@@ -1,0 +1,27 @@
+"""A feed per service: the newest published stories about it, as the themes' feeds are built."""
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from stories.feeds import FEED_ITEMS, StoriesFeed
+
+from .directory import stories_about
+from .models import Service
+
+
+class ServiceStoriesFeed(StoriesFeed):
+    def get_object(self, request, slug):
+        super().get_object(request)
+        return get_object_or_404(Service, slug=slug)
+
+    def title(self, service: Service) -> str:
+        return f"Voicebox stories about {service.name}"
+
+    def description(self, service: Service) -> str:
+        return f"Published stories about {service.name}, told in people's own words."
+
+    def link(self, service: Service) -> str:
+        return reverse("services:detail", args=[service.slug])
+
+    def items(self, service: Service):
+        return stories_about(service)[:FEED_ITEMS]

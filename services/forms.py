@@ -1,0 +1,122 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from moderation import policy
+from stories.listing import published_stories
+
+from .models import Responder, Response, Service, StoryService
+from .responses import RESPONDERS
+
+BODY_MAX = 4000
+
+
+class ResponseForm(forms.Form):
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None, label="Responding for")
+    kind = forms.ChoiceField(
+        choices=Response.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Response.Kind.RESPONSE,
+        label="What are you saying?",
+    )
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=BODY_MAX,
+        label="Your response",
+        help_text="Shown in public under the story, with your service's name and your role, not your name.",
+    )
+    change = forms.CharField(
+        max_length=300,
+        required=False,
+        label="What is changing, or has changed, in one sentence",
+        help_text='Needed when you choose "A change is planned" or "A change was made".',
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind", Response.Kind.RESPONSE) != Response.Kind.RESPONSE and not cleaned.get("change"):
+            self.add_error("change", "Please say in one sentence what is changing, or has changed.")
+        return cleaned
+
+
+class DecisionForm(forms.Form):
+    """A moderator's decision on a response: publish, or decline for a reason on the policy's closed list."""
+
+    PUBLISH = "publish"
+    DECLINE = "decline"
+
+    decision = forms.ChoiceField(choices=[(PUBLISH, "Publish"), (DECLINE, "Do not publish")], widget=forms.RadioSelect)
+    code = forms.ChoiceField(
+        choices=[("", "Choose a reason"), *policy.choices(policy.ReasonKind.DECLINE)],
+        required=False,
+        label="Reason on the policy",
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.DECLINE and not cleaned.get("code"):
+            self.add_error("code", "A response is declined only for a reason on the published policy.")
+        return cleaned
+
+
+class StoryServiceForm(WagtailAdminModelForm):
+    """A moderator links a published story to a service: only as a proposal, which the contributor confirms."""
+
+    class Meta:
+        model = StoryService
+        fields = ["story", "service"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Published stories only: a draft's title is the contributor's, and no service hears of a story before.
+        self.fields["story"].queryset = published_stories()
+
+    def save(self, commit=True):
+        self.instance.source = StoryService.Source.MODERATOR
+        if self.instance._state.adding:
+            self.instance.confirmed = False
+        return super().save(commit)
+
+
+class ResponderInviteForm(WagtailAdminModelForm):
+    """Staff invite someone to respond for services: their account is made (or found) by email address, and they
+    join the Responders group. They set a password with the admin's "forgotten password" link, then set up the
+    two-step sign-in like everyone else."""
+
+    email = forms.EmailField(help_text="Their work address: the alerts go there.")
+
+    class Meta:
+        model = Responder
+        fields = ["role", "services"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["email"].initial = self.instance.user.email
+            self.fields["email"].disabled = True
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if not self.instance.pk and Responder.objects.filter(user__username=email).exists():
+            raise forms.ValidationError("This person already responds for a service: add services to their entry.")
+        return email
+
+    @transaction.atomic
+    def save(self, commit=True):
+        if not self.instance.pk:
+            email = self.cleaned_data["email"]
+            user, created = get_user_model().objects.get_or_create(username=email, defaults={"email": email})
+            if created:
+                user.set_unusable_password()
+                user.save()
+            self.instance.user = user
+        responder = super().save(commit)
+        responder.user.groups.add(Group.objects.get(name=RESPONDERS))
+        return responder

@@ -1,0 +1,30 @@
+"""What services hear from the apps below them, connected in ServicesConfig.ready()."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import page_published, page_unpublished
+
+from stories.models import StoryPage
+from stories.page_cache import invalidate
+
+from .models import Response, Service, StoryService
+from .responses import alert_responders
+
+
+def story_published(sender, instance, **kwargs):
+    # Once the publication has committed (its audience restriction included): only a public story is announced.
+    transaction.on_commit(lambda: alert_responders(instance.pk))
+
+
+def story_unpublished(sender, instance, **kwargs):
+    """A story taken off the site (taken down, consent ended, withdrawn) takes its responses with it."""
+    Response.objects.filter(story_id=instance.pk).delete()
+
+
+def connect() -> None:
+    page_published.connect(story_published, sender=StoryPage, dispatch_uid="services_alert_responders")
+    page_unpublished.connect(story_unpublished, sender=StoryPage, dispatch_uid="services_responses_go_with_story")
+    # Story pages and services' pages show these: a change makes cached public pages stale.
+    for model in (Response, Service, StoryService):
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"services_{model.__name__}_saved")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"services_{model.__name__}_deleted")

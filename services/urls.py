@@ -1,0 +1,16 @@
+from django.urls import path
+
+from stories.feeds import feed_view
+
+from . import contributor, views
+from .feeds import ServiceStoriesFeed
+
+app_name = "services"
+
+urlpatterns = [
+    path("services/", views.service_index, name="index"),
+    path("services/<slug:slug>/", views.service_detail, name="detail"),
+    path("feeds/services/<slug:slug>/", feed_view(ServiceStoriesFeed), name="feed"),
+    # The contributor's choices about services, on their private page (contributions.keys opens the story).
+    path("my-story/<str:key>/services/", contributor.choose, name="my_story"),
+]
