@@ -6,7 +6,7 @@
   text is unchanged since it was last embedded. Unpublishing a story deletes its vectors at once; erasing it deletes
   its page and the vectors with it (on_delete=CASCADE). The task's payload is the page id, never the text.
 - `story_meaning_changed` is sent after a story's vectors are stored: other apps (emerging themes) listen to it.
-- `similar_stories` finds the published stories closest in meaning to a story, any language, for its page.
+- Stories like this one (stories/similar.py) and search by meaning (stories/search.py) read the stored vectors.
 Nothing here is needed for the site to work: without the engine (stories/embeddings.py) stories are simply not
 embedded, and search and story pages do without.
 """
@@ -24,15 +24,11 @@ from django_tasks import task
 from . import embeddings
 from .generation import invalidate
 from .models import StoryPage, StoryVector
-from .vector_index import vector_index
 
 logger = logging.getLogger(__name__)
 
 # About 200-250 tokens: e5 was trained on passages of that size, and a passage found by search is shown whole-ish.
 CHUNK_CHARS = 1000
-SIMILAR_STORIES = 3
-# Stories less alike than this (cosine of whole-story vectors) are not offered as "like this", however few remain.
-SIMILAR_MIN_SCORE = 0.80
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 story_meaning_changed = Signal()  # sent with story_id after a story's vectors are stored
@@ -168,15 +164,3 @@ def story_vectors(story_ids: list[int]) -> dict[int, np.ndarray]:
     """The stored whole-story vectors of these stories (those not embedded yet are left out)."""
     rows = StoryVector.objects.filter(kind=StoryVector.Kind.STORY, story_id__in=story_ids)
     return {story_id: embeddings.from_bytes(data) for story_id, data in rows.values_list("story_id", "vector")}
-
-
-def similar_stories(page: StoryPage, stories) -> list[StoryPage]:
-    """Up to SIMILAR_STORIES of `stories` (a queryset the reader may see) closest in meaning to `page`."""
-    index = vector_index()
-    own = index.vector_of(StoryVector.Kind.STORY, page.pk)
-    if own is None:
-        return []
-    nearest = index.nearest(StoryVector.Kind.STORY, own, limit=SIMILAR_STORIES * 8, min_score=SIMILAR_MIN_SCORE)
-    candidates = [hit.story_id for hit in nearest if hit.story_id != page.pk]
-    found = {story.pk: story for story in stories.filter(pk__in=candidates)}
-    return [found[story_id] for story_id in candidates if story_id in found][:SIMILAR_STORIES]

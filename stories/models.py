@@ -309,7 +309,7 @@ class StoryPage(PublicPage):
 
     def get_context(self, request, *args, **kwargs):
         from .listing import ReaderPreferences, published_stories
-        from .meaning import similar_stories
+        from .similar import similar_stories
 
         context = super().get_context(request, *args, **kwargs)
         context["content_notes"] = list(self.content_notes.all())
