@@ -14,7 +14,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -72,7 +72,13 @@ def hold_upload(upload, *, title: str) -> StoryMedia:
     """Check an upload by its content and keep it privately until the form is sent. Raises MediaRejected."""
     purge_abandoned_uploads()
     media = store_upload(upload, title=title)
-    HeldUpload.objects.create(media=media)
+    try:
+        HeldUpload.objects.create(media=media)
+    except DatabaseError:
+        # A recording without its hold would never be erased (a full database fails here, after the media's row).
+        with transaction.atomic():
+            erase_media(media)
+        raise
     return media
 
 

@@ -7,10 +7,11 @@ story's rows run into, which SQLite reports exactly as it reports a full disk (S
 """
 
 import errno
+import sqlite3
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import override_settings
 
 from base.disk_full import RETRY_AFTER_SECONDS, is_disk_full
@@ -133,10 +134,6 @@ def test_storage_deletes_what_it_wrote_before_the_disk_filled(full_disk, tmp_pat
 
 
 def test_disk_full_is_recognised_through_the_database_drivers_errors():
-    import sqlite3
-
-    from django.db import OperationalError
-
     def raised_from(cause):
         try:
             raise OperationalError("database or disk is full") from cause
@@ -153,3 +150,22 @@ def test_disk_full_is_recognised_through_the_database_drivers_errors():
     assert is_disk_full(raised_from(full)) and is_disk_full(raised_from(postgres_full))
     assert is_disk_full(OSError(errno.EDQUOT, "Disk quota exceeded"))
     assert not is_disk_full(raised_from(locked)) and not is_disk_full(OSError(errno.EACCES, "Permission denied"))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("story_index")
+def test_a_recording_whose_hold_cannot_be_written_is_erased(client, tmp_path, stored_files, monkeypatch):
+    """The database fills between the recording's row and the row that holds it for the form: without its hold
+    nothing would ever erase it, so it goes at once (row and file)."""
+
+    def database_full(**fields):
+        full = sqlite3.OperationalError("database or disk is full")
+        full.sqlite_errorcode = sqlite3.SQLITE_FULL
+        raise OperationalError(*full.args) from full
+
+    monkeypatch.setattr(HeldUpload.objects, "create", database_full)
+    start_sharing(client, "upload")
+    response = client.post("/share/story/", sharing.story_answers(text=None, media=sharing.upload(recording(tmp_path))))
+
+    assert_kind_503(response)
+    assert StoryMedia.objects.count() == 0 and stored_files.added() == set()
