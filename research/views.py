@@ -4,7 +4,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from stories.feeds import FEED_ITEMS, StoriesFeed
-from stories.listing import paginate, published_stories
+from stories.listing import paginate
+from stories.models import StoryPage
 
 from .models import EmergingTheme
 from .public import public_emerging_themes
@@ -15,7 +16,7 @@ def _public_theme(pk: int) -> EmergingTheme:
 
 
 def _theme_stories(theme: EmergingTheme):
-    return published_stories().filter(emerging_theme_membership__theme=theme)
+    return StoryPage.objects.published().filter(emerging_theme_membership__theme=theme)
 
 
 def emerging_theme(request, pk: int):

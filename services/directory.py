@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from stories.listing import published_stories
 from stories.models import StoryPage
 
 from .models import Response, Service, StoryService
@@ -17,13 +16,13 @@ from .models import Response, Service, StoryService
 
 def stories_about(service: Service) -> QuerySet[StoryPage]:
     confirmed = StoryService.objects.filter(service=service, confirmed=True).values("story_id")
-    return published_stories().filter(pk__in=confirmed)
+    return StoryPage.objects.published().filter(pk__in=confirmed)
 
 
 def published_responses(**filters) -> QuerySet[Response]:
     """Published responses under stories the public can read."""
     return (
-        Response.objects.filter(status=Response.Status.PUBLISHED, story__in=published_stories().values("pk"))
+        Response.objects.filter(status=Response.Status.PUBLISHED, story__in=StoryPage.objects.published().values("pk"))
         .filter(**filters)
         .select_related("service", "story")
     )

@@ -5,7 +5,7 @@ from django.db import transaction
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from moderation import policy
-from stories.listing import published_stories
+from stories.models import StoryPage
 
 from .models import Responder, Response, Service, StoryService
 from .responses import RESPONDERS
@@ -76,7 +76,7 @@ class StoryServiceForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Published stories only: a draft's title is the contributor's, and no service hears of a story before.
-        self.fields["story"].queryset = published_stories()
+        self.fields["story"].queryset = StoryPage.objects.published()
 
     def save(self, commit=True):
         self.instance.source = StoryService.Source.MODERATOR

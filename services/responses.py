@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from moderation import roles
 from moderation.models import AuditEvent
-from stories.listing import published_stories
 from stories.models import StoryPage
 
 from .models import Responder, Response, ResponsePreference, Service, StoryService
@@ -34,7 +33,7 @@ def responder_for(user) -> Responder | None:
 def visible_stories(responder: Responder) -> QuerySet[StoryPage]:
     """Published, public stories about the responder's services (confirmed by the contributor): nothing else."""
     linked = StoryService.objects.filter(service__in=responder.services.all(), confirmed=True).values("story_id")
-    return published_stories().filter(pk__in=linked)
+    return StoryPage.objects.published().filter(pk__in=linked)
 
 
 def responses_allowed(story: StoryPage) -> bool:
@@ -67,7 +66,7 @@ def publish_response(response: Response, user) -> None:
     response = Response.objects.select_for_update().get(pk=response.pk)
     if not roles.can_review(user) or response.status != Response.Status.PENDING:
         raise PermissionDenied
-    if not published_stories().filter(pk=response.story_id).exists():
+    if not StoryPage.objects.published().filter(pk=response.story_id).exists():
         raise PermissionDenied  # the story is no longer public: its responses went with it
     response.status = Response.Status.PUBLISHED
     response.published_at = timezone.now()
@@ -98,7 +97,7 @@ def pending_responses() -> QuerySet[Response]:
 def alert_responders(story_id: int) -> int:
     """Tell the responders for the services a newly published story is about: its title and link, nothing else.
     Only a story the public can read, whose contributor welcomes responses. Returns how many were told."""
-    story = published_stories().filter(pk=story_id).first()
+    story = StoryPage.objects.published().filter(pk=story_id).first()
     if story is None or not responses_allowed(story):
         return 0
     link = settings.WAGTAILADMIN_BASE_URL + story.url

@@ -1,8 +1,8 @@
 """Feeds of published stories: RSS and Atom (all stories, or one theme), and a podcast of the audio stories.
 
-Every feed lists from `published_stories()`, so a withdrawn or expired story leaves the feeds when it is unpublished.
-What contributors wrote is plain text and is sent as text: feed readers render an RSS description (and Django's Atom
-summary, marked type="html") as HTML, so any markup someone typed would otherwise be run as markup.
+Every feed lists from `StoryPage.objects.published()`, so a withdrawn or expired story leaves the feeds when it is
+unpublished. What contributors wrote is plain text and is sent as text: feed readers render an RSS description (and
+Django's Atom summary, marked type="html") as HTML, so any markup someone typed would otherwise be run as markup.
 """
 
 from django.contrib.syndication.views import Feed
@@ -13,7 +13,6 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
 from .links import media_url
-from .listing import published_stories
 from .models import StoryFormat, StoryPage, Theme
 from .page_cache import mark_cacheable
 
@@ -58,7 +57,7 @@ class StoriesFeed(Feed):
         return "/stories/"
 
     def items(self):
-        return published_stories()[:FEED_ITEMS]
+        return StoryPage.objects.published()[:FEED_ITEMS]
 
     def item_title(self, story: StoryPage) -> str:
         return story.title
@@ -111,7 +110,7 @@ class ThemeStoriesFeed(StoriesFeed):
 
     def items(self, theme: Theme):
         with_theme = StoryPage.themes.through.objects.filter(theme=theme).values("storypage_id")
-        return published_stories().filter(id__in=with_theme)[:FEED_ITEMS]
+        return StoryPage.objects.published().filter(id__in=with_theme)[:FEED_ITEMS]
 
 
 class PodcastFeedGenerator(PlainTextRssFeed):
@@ -163,7 +162,7 @@ class PodcastFeed(StoriesFeed):
 
     def items(self):
         return (
-            published_stories()
+            StoryPage.objects.published()
             .filter(story_format=StoryFormat.AUDIO, show_media=True, media__isnull=False)
             .exclude(media__published_file="")
             .select_related("media")[:FEED_ITEMS]

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 
-from .models import PublicCacheGeneration
+from .records import PublicCacheGeneration
 
 # A stale copy is never served (its generation is old), and is gone from the cache itself within this time: a
 # withdrawn story's words do not linger in Redis or in a worker's memory.

@@ -1,39 +1,30 @@
 """Which published stories a reader sees in lists, and how they narrow them: filters, hidden content notes, pages.
 
-Every list (home, index, theme pages, search, feeds) starts from `published_stories()`, so a withdrawn or expired
-story (unpublished, hence not live) leaves all of them at once. Filters are written as `id IN (subquery)` so the
-same filters work on a search query, which only accepts filters on indexed fields.
+Every list (home, index, theme pages, search, feeds) starts from `StoryPage.objects.published()` (stories/models.py),
+so a withdrawn or expired story (unpublished, hence not live) leaves all of them at once. Filters are written as
+`id IN (subquery)` so the same filters work on a search query, which only accepts filters on indexed fields.
+
+The pages use this module, so it never imports them: it narrows the stories it is given, through their own model.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf.locale import LANG_INFO
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 
+from .content import ContentNote, StoryFormat, StoryPerspective, Theme
 from .generation import cached_for_generation
-from .models import ContentNote, StoryFormat, StoryPage, StoryPerspective, Theme
 
 STORIES_PER_PAGE = 12
 # A reader's own choice of content notes to hide from lists, kept on their device only (no login, no server state).
 HIDDEN_NOTES_COOKIE = "vb_hide_notes"
 MAX_HIDDEN_NOTES = 30
 _SLUG = re.compile(r"^[-a-z0-9_]{1,60}$")
-
-
-def published_stories() -> QuerySet[StoryPage]:
-    """Live, public stories, newest first, ready for a list: themes and notes prefetched, the transcript left out."""
-    return (
-        StoryPage.objects.live()
-        .public()
-        .defer("transcript")
-        .annotate(media_duration=F("media__duration"))
-        .prefetch_related("themes", "content_notes")
-        .order_by("-first_published_at", "-id")
-    )
 
 
 def language_name(code: str) -> str:
@@ -61,10 +52,10 @@ class ReaderPreferences:
     def cookie_value(self) -> str:
         return ",".join(self.hidden_notes)
 
-    def apply(self, stories: QuerySet[StoryPage]) -> QuerySet[StoryPage]:
+    def apply(self, stories: QuerySet) -> QuerySet:
         if not self.hidden_notes:
             return stories
-        with_hidden_notes = StoryPage.content_notes.through.objects.filter(
+        with_hidden_notes = stories.model.content_notes.through.objects.filter(
             contentnote__slug__in=self.hidden_notes
         ).values("storypage_id")
         return stories.exclude(id__in=with_hidden_notes)
@@ -86,9 +77,11 @@ class StoryFilters:
     language: str = ""
     perspective: str = ""
     preferences: ReaderPreferences = field(default_factory=ReaderPreferences)
+    # The languages published stories are in (StoryPage.objects.published_languages), asked only for the choices.
+    languages: Callable[[], list[str]] = field(default=list, compare=False, repr=False)
 
     @classmethod
-    def from_request(cls, request, *, theme: str = "") -> "StoryFilters":
+    def from_request(cls, request, *, languages: Callable[[], list[str]], theme: str = "") -> "StoryFilters":
         story_format = request.GET.get("format", "")
         language = request.GET.get("language", "")
         perspective = request.GET.get("perspective", "")
@@ -99,15 +92,16 @@ class StoryFilters:
             language=language if re.match(r"^[a-zA-Z-]{2,12}$", language) else "",
             perspective=perspective if perspective in StoryPerspective.values else "",
             preferences=ReaderPreferences.from_request(request),
+            languages=languages,
         )
 
     @property
     def active(self) -> bool:
         return bool(self.theme or self.story_format or self.language or self.perspective)
 
-    def apply(self, stories: QuerySet[StoryPage]) -> QuerySet[StoryPage]:
+    def apply(self, stories: QuerySet) -> QuerySet:
         if self.theme:
-            with_theme = StoryPage.themes.through.objects.filter(theme__slug=self.theme).values("storypage_id")
+            with_theme = stories.model.themes.through.objects.filter(theme__slug=self.theme).values("storypage_id")
             stories = stories.filter(id__in=with_theme)
         if self.story_format:
             stories = stories.filter(story_format=self.story_format)
@@ -127,13 +121,8 @@ class StoryFilters:
         return [Choice(value, label, value == self.perspective) for value, label in StoryPerspective.choices]
 
     def language_choices(self) -> list[Choice]:
-        def published_languages() -> list[str]:
-            return list(
-                StoryPage.objects.live().public().order_by("language").values_list("language", flat=True).distinct()
-            )
-
         # Listing every language means reading every story: done once per change, not once per search.
-        codes = cached_for_generation("languages", published_languages)
+        codes = cached_for_generation("languages", self.languages)
         return [Choice(code, language_name(code), code == self.language) for code in codes]
 
     def hidden_note_names(self) -> list[str]:
@@ -157,5 +146,5 @@ class StoryFilters:
         return params.urlencode()
 
 
-def paginate(request, stories: QuerySet[StoryPage], per_page: int = STORIES_PER_PAGE) -> PaginatorPage:
+def paginate(request, stories: QuerySet, per_page: int = STORIES_PER_PAGE) -> PaginatorPage:
     return Paginator(stories, per_page).get_page(request.GET.get("page"))

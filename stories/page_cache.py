@@ -23,9 +23,9 @@ from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished
 
+from .content import ContentNote, Theme
 from .generation import CACHE_TIMEOUT, current_generation, invalidate
 from .listing import ReaderPreferences
-from .models import ContentNote, Theme
 from .reactions import render_experienced_too
 
 CACHE_KEY_PARAMS = ("theme", "format", "language", "perspective", "page")

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .models import ExperiencedTooCount
+from .records import ExperiencedTooCount
 
 COOKIE_NAME = "vb_experienced"
 COOKIE_SALT = "stories.experienced-too"

@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.models import IndexEntry
 
 from . import embeddings
-from .listing import StoryFilters, published_stories
+from .listing import StoryFilters
 from .models import StoryPage, StoryVector
 from .vector_index import Hit, vector_index
 
@@ -80,7 +80,7 @@ class RankedStories(Sequence):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         wanted = self.story_ids[index]
-        found = published_stories().defer(None).in_bulk(wanted)
+        found = StoryPage.objects.published().defer(None).in_bulk(wanted)
         stories = [found[story_id] for story_id in wanted if story_id in found]
         for story in stories:
             story.meaning_hit = self.meaning_hits.get(story.pk)

@@ -4,7 +4,7 @@ It reads only stored vectors (stories/meaning.py makes them) through the vector 
 stories it is given, so a page can ask it without anything here knowing the pages.
 """
 
-from .models import StoryVector
+from .records import StoryVector
 from .vector_index import vector_index
 
 SIMILAR_STORIES = 3

@@ -20,7 +20,7 @@ from django.utils.module_loading import import_string
 
 from .embeddings import DIMENSIONS
 from .generation import current_generation
-from .models import StoryVector
+from .records import StoryVector
 
 
 @dataclass(frozen=True)

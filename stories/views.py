@@ -11,7 +11,7 @@ from base.sections import THEME_INDEX_SECTIONS, rendered_sections
 from . import media_delivery
 from .captions import webvtt
 from .cross_origin import same_origin_only
-from .listing import HIDDEN_NOTES_COOKIE, ReaderPreferences, StoryFilters, paginate, published_stories
+from .listing import HIDDEN_NOTES_COOKIE, ReaderPreferences, StoryFilters, paginate
 from .models import ContentNote, StoryPage, Theme
 from .page_cache import mark_cacheable
 from .reactions import count_once
@@ -45,8 +45,8 @@ def theme_index(request):
 
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
-    filters = StoryFilters.from_request(request, theme=theme.slug)
-    stories_page = paginate(request, filters.apply(published_stories()))
+    filters = StoryFilters.from_request(request, languages=StoryPage.objects.published_languages, theme=theme.slug)
+    stories_page = paginate(request, filters.apply(StoryPage.objects.published()))
     context = {"theme": theme, "filters": filters, "stories_page": stories_page}
     return mark_cacheable(TemplateResponse(request, "stories/theme_page.html", context))
 
@@ -54,7 +54,7 @@ def theme_detail(request, slug):
 def search(request):
     """Search results are not kept in the page cache: every query is different, and any text could fill the cache."""
     query = clean_query(request.GET.get("q", ""))
-    filters = StoryFilters.from_request(request)
+    filters = StoryFilters.from_request(request, languages=StoryPage.objects.published_languages)
     results_page, hits = None, []
     if query:
         results_page = paginate(request, search_stories(query, filters), per_page=SEARCH_RESULTS_PER_PAGE)
