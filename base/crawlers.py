@@ -18,7 +18,9 @@ from .addresses import public_address
 
 class PublicSitemap(Sitemap):
     def _urls(self, page, protocol, domain):
-        urls = super()._urls(page, protocol, domain)
+        # A page has no address while this process holds an old list of the sites' root pages (Wagtail caches it;
+        # the local-memory cache is per process, so a root changed by another process is seen here only later).
+        urls = [url for url in super()._urls(page, protocol, domain) if url["location"]]
         for url in urls:
             url["location"] = public_address(self.request, urlsplit(url["location"]).path)
         return urls

@@ -7,8 +7,10 @@ from urllib.parse import unquote
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import override_settings
 from wagtail.models import PageViewRestriction
+from wagtail.models.sites import SITE_ROOT_PATHS_CACHE_KEY, SITE_ROOT_PATHS_CACHE_VERSION, SiteRootPath
 
 from base.trust_pages import ensure_trust_pages
 from moderation.erasure import erase_story
@@ -163,3 +165,17 @@ def test_sitemap_and_robots_are_not_stored_in_the_page_cache_and_keep_their_head
     assert {story.url, later.url} <= {re.sub(r"^https?://[^/]+", "", loc) for loc in sitemap_locations(client)}
     assert client.head("/robots.txt").status_code == 200
     assert client.post("/robots.txt").status_code == 405
+
+
+def test_the_sitemap_leaves_out_pages_this_process_cannot_address_yet(client, index):
+    """Another process (load_demo) moved the site's root: this process's cached root paths are the old ones until they
+    expire, and its pages have no address meanwhile. They are left out, not listed as nothing."""
+    story = publish_story(index, "Moved", body=("Here.",))
+    stale = [SiteRootPath(1, "/an-old-root/", "http://localhost", "en")]
+    cache.set(SITE_ROOT_PATHS_CACHE_KEY, stale, 3600, version=SITE_ROOT_PATHS_CACHE_VERSION)
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert "<loc>" not in response.content.decode()
+
+    cache.delete(SITE_ROOT_PATHS_CACHE_KEY, version=SITE_ROOT_PATHS_CACHE_VERSION)
+    assert f"http://testserver{story.url}" in sitemap_locations(client)
