@@ -1,4 +1,5 @@
-"""The public moderation report: live figures from the audit log, split by whether a story criticises services.
+"""The public moderation report: live figures from the audit log, split by whether a story criticises services, as a
+moderator flagged it and as the contributor marked it, side by side.
 
 The audit log is content-free and outlives erasure, so the report keeps counting stories that were later withdrawn:
 what moderators decided stays visible even when the story itself is gone.
@@ -20,7 +21,7 @@ Action = AuditEvent.Action
 # log's own words. Left out on purpose: consent_checked (an automatic check every story passes on its way to
 # moderation, so it would repeat "Received"), publication_decided and publication_failed (how publishing is carried
 # out, not a decision: the story counts as published once it is, and a failed attempt is retried by a moderator), and
-# flagged/unflagged_critical (they split the columns rather than add a row).
+# flagged/unflagged_critical and marked/unmarked_critical (they split the columns rather than add a row).
 TRANSCRIPT_STEPS = (
     Action.TRANSCRIPT_READY,
     Action.TRANSCRIPT_CONFIRMED,
@@ -29,6 +30,8 @@ TRANSCRIPT_STEPS = (
 )
 EDIT_STEPS = (Action.EDITS_PROPOSED, Action.EDITS_PREAUTHORISED, Action.EDITS_ACCEPTED, Action.EDITS_REPLIED)
 DECLINE_STEPS = (Action.DECLINE_PROPOSED, Action.DECLINE_OVERTURNED)
+# The contributor's answers to a decline and to a pause, each counted under what it answers.
+REPLY_STEPS = (Action.DECLINE_REPLIED, Action.PAUSE_ANSWERED)
 # After publication: services' responses, checked against the same policy.
 RESPONSE_STEPS = (Action.RESPONSE_SENT, Action.RESPONSE_PUBLISHED, Action.RESPONSE_DECLINED, Action.CHANGE_RECORDED)
 # The contributor keeping control without erasing: taken down for now (by them, or by staff at their request) and put
@@ -56,7 +59,7 @@ class Figures:
     for_now: dict[str, int] = field(default_factory=dict)
     taken_down: int = 0
     safeguarding_handled: int = 0
-    # Stories that took each of the other steps (TRANSCRIPT_STEPS, EDIT_STEPS, DECLINE_STEPS), by action code.
+    # Stories that took each of the other steps (TRANSCRIPT_STEPS, EDIT_STEPS, DECLINE_STEPS, REPLY_STEPS), by code.
     steps: dict[str, int] = field(default_factory=dict)
     appeals: int = 0
     appeal_outcomes: list[tuple[str, str, int]] = field(default_factory=list)
@@ -76,6 +79,7 @@ class Row:
 class ModerationReport:
     all_stories: Figures
     critical_of_services: Figures
+    marked_by_contributor: Figures
     other_stories: Figures
     generated_at: datetime
 
@@ -83,8 +87,9 @@ class ModerationReport:
     def columns(self) -> list[tuple[str, Figures]]:
         return [
             ("All stories", self.all_stories),
-            ("Flagged as critical of services", self.critical_of_services),
-            ("Not flagged", self.other_stories),
+            ("Flagged as critical of services by a moderator", self.critical_of_services),
+            ("Marked as critical of services by the contributor", self.marked_by_contributor),
+            ("Neither flagged nor marked", self.other_stories),
         ]
 
     def rows(self) -> list[Row]:
@@ -113,6 +118,7 @@ class ModerationReport:
                 row(f"declined_{r.code}", f"Declined: {r.title}", lambda f, i=i: f.declined_by_reason[i][1], sub=True)
                 for i, r in enumerate(policy.DECLINE_REASONS)
             ),
+            *steps(REPLY_STEPS[:1]),
             row("taken_down", "Taken down after publication by a staff moderator", lambda f: f.taken_down),
             row("paused", "Paused for safeguarding", lambda f: f.paused),
             row(
@@ -121,6 +127,7 @@ class ModerationReport:
                 lambda f: f.safeguarding_handled,
                 sub=True,
             ),
+            *steps(REPLY_STEPS[1:]),
             row("appeals", "Appeals", lambda f: f.appeals),
             *(
                 row(action, f"Appeal outcome: {label}", lambda f, i=i: f.appeal_outcomes[i][2], sub=True)
@@ -144,6 +151,7 @@ class _StoryEvents:
     first_at: dict[str, datetime] = field(default_factory=dict)
     codes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     critical: bool = False
+    marked_by_contributor: bool = False
 
 
 def _events_by_story() -> dict[int, _StoryEvents]:
@@ -156,6 +164,8 @@ def _events_by_story() -> dict[int, _StoryEvents]:
         story.codes[action].add(code)
         if action in (Action.FLAGGED_CRITICAL, Action.UNFLAGGED_CRITICAL):
             story.critical = action == Action.FLAGGED_CRITICAL
+        elif action in (Action.MARKED_CRITICAL, Action.UNMARKED_CRITICAL):
+            story.marked_by_contributor = action == Action.MARKED_CRITICAL
     return stories
 
 
@@ -184,7 +194,10 @@ def _figures(stories: list[_StoryEvents]) -> Figures:
         for_now={action: count(action) for action in FOR_NOW_STEPS},
         taken_down=count(Action.TAKEN_DOWN),
         safeguarding_handled=count(Action.SAFEGUARDING_HANDLED),
-        steps={action: count(action) for action in (*TRANSCRIPT_STEPS, *EDIT_STEPS, *DECLINE_STEPS, *RESPONSE_STEPS)},
+        steps={
+            action: count(action)
+            for action in (*TRANSCRIPT_STEPS, *EDIT_STEPS, *DECLINE_STEPS, *REPLY_STEPS, *RESPONSE_STEPS)
+        },
         appeals=count(Action.APPEAL_LODGED),
         appeal_outcomes=[(action, label, count(action)) for action, label in APPEAL_OUTCOMES],
         median_time_to_publish=statistics.median(to_publish) if to_publish else None,
@@ -197,7 +210,8 @@ def build_report() -> ModerationReport:
     return ModerationReport(
         all_stories=_figures(stories),
         critical_of_services=_figures([s for s in stories if s.critical]),
-        other_stories=_figures([s for s in stories if not s.critical]),
+        marked_by_contributor=_figures([s for s in stories if s.marked_by_contributor]),
+        other_stories=_figures([s for s in stories if not (s.critical or s.marked_by_contributor)]),
         generated_at=timezone.now(),
     )
 

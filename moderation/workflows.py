@@ -23,6 +23,7 @@ from .models import (
     AuditEvent,
     ConsentText,
     Contribution,
+    ContributorReply,
     CriticalOfServicesFlag,
     Decision,
     EditProposal,
@@ -421,3 +422,42 @@ def lodge_appeal(contribution: Contribution, message: str) -> Appeal:
     _set_status(contribution, StoryStatus.APPEAL)
     record(contribution, AuditEvent.Action.APPEAL_LODGED)
     return appeal
+
+
+# The story's state each reply answers, and the decision it answers there.
+REPLY_TO = {StoryStatus.DECLINED: Decision.Kind.DECLINE, StoryStatus.PAUSED: Decision.Kind.PAUSE}
+
+
+def decision_to_answer(contribution: Contribution) -> Decision | None:
+    """The confirmed decline or the pause the contributor may answer now; None at any other stage."""
+    kind = REPLY_TO.get(contribution.status)
+    if kind is None:
+        return None
+    return contribution.decisions.filter(kind=kind, status=Decision.Status.CONFIRMED).first()
+
+
+@transaction.atomic
+def reply_to_decision(contribution: Contribution, message: str, quick_answers: list[str] = ()) -> ContributorReply:
+    """The contributor answers a decline (besides any appeal) or a safeguarding pause. The story stays where it is:
+    the reply reaches the people who decided (the moderation queue, or the safeguarding queue for a pause)."""
+    decision = decision_to_answer(contribution)
+    if decision is None:
+        raise NotNow
+    reply = ContributorReply.objects.create(
+        contribution=contribution, decision=decision, message=message, quick_answers=list(quick_answers)
+    )
+    action = (
+        AuditEvent.Action.PAUSE_ANSWERED if decision.kind == Decision.Kind.PAUSE else AuditEvent.Action.DECLINE_REPLIED
+    )
+    AuditEvent.record(contribution.story_id, action, AuditEvent.Actor.CONTRIBUTOR)
+    return reply
+
+
+def mark_critical_by_contributor(contribution: Contribution, marked: bool) -> None:
+    """The contributor's own word that their story criticises a service, for the public report's split."""
+    if contribution.marked_critical_by_contributor == marked:
+        return
+    contribution.marked_critical_by_contributor = marked
+    contribution.save(update_fields=["marked_critical_by_contributor"])
+    action = AuditEvent.Action.MARKED_CRITICAL if marked else AuditEvent.Action.UNMARKED_CRITICAL
+    AuditEvent.record(contribution.story_id, action, AuditEvent.Actor.CONTRIBUTOR)

@@ -16,6 +16,7 @@ from moderation.models import (
     AuditEvent,
     ConsentRecord,
     Contribution,
+    ContributorReply,
     CriticalOfServicesFlag,
     Decision,
     EditProposal,
@@ -69,6 +70,7 @@ def expected(contributions) -> dict[str, str]:
     published = mine.filter(published_at__isnull=False)
     declines = Decision.objects.filter(contribution__in=mine, kind=Decision.Kind.DECLINE, status="confirmed")
     appeals = Appeal.objects.filter(contribution__in=mine)
+    replies = ContributorReply.objects.filter(contribution__in=mine)
     times = [c.published_at - c.submitted_at for c in published]
     figures = {
         "received": mine.count(),
@@ -84,6 +86,8 @@ def expected(contributions) -> dict[str, str]:
         "appeal_edits_proposed": appeals.filter(status=Appeal.Status.EDITS_PROPOSED).count(),
         "appeal_decline_upheld": appeals.filter(status=Appeal.Status.DECLINE_UPHELD).count(),
         "expired": mine.filter(status=StoryStatus.EXPIRED).count(),
+        "decline_replied": replies.filter(decision__kind="decline").values("contribution").distinct().count(),
+        "pause_answered": replies.filter(decision__kind="pause").values("contribution").distinct().count(),
         "median": humanise(statistics.median(times) if times else None),
     }
     for reason in policy.DECLINE_REASONS:
@@ -113,6 +117,12 @@ def test_the_report_matches_the_database(client):
     )
     act(c["B"], first, "propose_edits")  # pre-authorised minimal edits: published at once
     decline(c["C"], first, second, "not_personal_account")
+    workflows.reply_to_decision(c["C"], "It is my own account.")
+    workflows.reply_to_decision(c["C"], "Please read it again.")  # a story that replied twice counts once
+    workflows.mark_critical_by_contributor(c["C"], True)
+    workflows.mark_critical_by_contributor(c["A"], True)  # flagged by a moderator too: counted in both columns
+    workflows.mark_critical_by_contributor(c["E"], True)
+    workflows.mark_critical_by_contributor(c["E"], False)  # a mark taken back does not count
     decline(c["D"], first, second, "duplicate")
     workflows.set_critical_of_services(c["D"], first, True)
     workflows.lodge_appeal(c["D"], "It is not a duplicate.")
@@ -121,6 +131,7 @@ def test_the_report_matches_the_database(client):
     workflows.lodge_appeal(c["E"], "It is my story.")
     act(c["E"], peer, "uphold_decline", note="The story is about someone else, told without them.")
     act(c["F"], peer, "pause", passage="words", note="worried")
+    workflows.reply_to_decision(c["F"], "", [ContributorReply.QuickAnswer.SAFE_NOW])
     client.post(f"/my-story/{stories['G'][1]}/withdraw/")  # withdrawn while in moderation: erased
     ConsentRecord.objects.filter(contribution=c["I"]).update(
         expires_on=datetime.date.today() + datetime.timedelta(days=2)
@@ -131,28 +142,33 @@ def test_the_report_matches_the_database(client):
 
     remaining = [c[name] for name in "ABCDEFHI"]
     critical = list(Contribution.objects.filter(pk__in=CriticalOfServicesFlag.objects.values("contribution")))
-    others = [contribution for contribution in remaining if contribution not in critical]
+    marked = list(Contribution.objects.filter(pk__in=[x.pk for x in remaining], marked_critical_by_contributor=True))
+    others = [contribution for contribution in remaining if contribution not in critical + marked]
     assert {x.pk for x in critical} == {c["A"].pk, c["D"].pk}
+    assert {x.pk for x in marked} == {c["A"].pk, c["C"].pk}
 
     table = report_table(client)
-    all_stories, flagged, not_flagged = (
+    all_stories, flagged, contributor_marked, neither = (
         expected(remaining),
         expected(critical),
+        expected(marked),
         expected(others),
     )
     # The one withdrawn story is erased: its contribution is gone, only the tombstone of its key and the audit log
     # remain. It was received, never flagged, and is counted as withdrawn.
     assert WithdrawnStoryKey.objects.count() == 1
     all_stories["received"] = str(int(all_stories["received"]) + 1)
-    not_flagged["received"] = str(int(not_flagged["received"]) + 1)
+    neither["received"] = str(int(neither["received"]) + 1)
     for key, values in all_stories.items():
-        assert table[key] == [values, flagged[key], not_flagged[key]], key
-    assert table["withdrawn"] == ["1", "0", "1"]
+        assert table[key] == [values, flagged[key], contributor_marked[key], neither[key]], key
+    assert table["withdrawn"] == ["1", "0", "0", "1"]
 
-    assert table["received"] == ["9", "2", "7"]
-    assert table["published"] == ["4", "2", "2"]
-    assert table["declined"] == ["3", "1", "2"]
-    assert table["appeals"] == ["2", "1", "1"]
+    assert table["received"] == ["9", "2", "2", "6"]
+    assert table["published"] == ["4", "2", "1", "2"]
+    assert table["declined"] == ["3", "1", "1", "1"]
+    assert table["appeals"] == ["2", "1", "0", "1"]
+    assert table["decline_replied"] == ["1", "0", "1", "0"]
+    assert table["pause_answered"] == ["1", "0", "0", "1"]
 
 
 def test_every_step_in_the_audit_registry_is_counted_or_deliberately_left_out():
@@ -165,6 +181,8 @@ def test_every_step_in_the_audit_registry_is_counted_or_deliberately_left_out():
         AuditEvent.Action.PUBLICATION_FAILED,
         AuditEvent.Action.FLAGGED_CRITICAL,
         AuditEvent.Action.UNFLAGGED_CRITICAL,
+        AuditEvent.Action.MARKED_CRITICAL,
+        AuditEvent.Action.UNMARKED_CRITICAL,
     }
 
     def all_stories() -> dict[str, str]:

@@ -82,7 +82,7 @@ def test_a_staff_moderator_takes_a_published_story_down_and_a_peer_cannot(client
     assert (event.actor_role, event.policy_code) == (AuditEvent.Actor.MODERATOR, "not_personal_account")
     log = staff_client.get(f"{review}audit/").content.decode()
     assert "Unpublished by a staff moderator under the policy: the contributor may appeal" in log
-    assert report_row(client, "taken_down") == ["1", "0", "1"]
+    assert report_row(client, "taken_down") == ["1", "0", "0", "1"]  # all, flagged, marked by the contributor, neither
     # The contributor hears why, without the story's words, and where to appeal.
     (email,) = mail.outbox
     assert email.to == ["sam@example.org"] and email.subject == "We have taken your story off the site"

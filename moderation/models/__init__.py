@@ -2,7 +2,15 @@ from .audit import AuditEvent
 from .choices import ChoicesChange
 from .consent import ConsentRecord, ConsentText
 from .contributions import STATUS_EXPLANATIONS, Contribution, StoryStatus, WithdrawnStoryKey
-from .decisions import Appeal, CriticalOfServicesFlag, Decision, EditProposal, Redaction, SafeguardingConcern
+from .decisions import (
+    Appeal,
+    ContributorReply,
+    CriticalOfServicesFlag,
+    Decision,
+    EditProposal,
+    Redaction,
+    SafeguardingConcern,
+)
 from .on_request import TakedownOnRequest
 from .publication import Publication
 from .tasks import ConsentCheckTask, ModerationTask, ModerationTaskState
@@ -16,6 +24,7 @@ __all__ = [
     "ConsentRecord",
     "ConsentText",
     "Contribution",
+    "ContributorReply",
     "CriticalOfServicesFlag",
     "Decision",
     "EditProposal",

@@ -67,7 +67,8 @@ STATUS_EXPLANATIONS: dict[str, tuple[str, str]] = {
     ),
     StoryStatus.DECLINED: (
         "We haven't published your story.",
-        "The reason is shown here. You can reply or appeal, and a different moderator will look at it.",
+        "The reason is shown here. You can reply or appeal: a reply goes to the moderators, and an appeal to a "
+        "different moderator, who will look at your story again.",
     ),
     StoryStatus.APPEAL: (
         "A different moderator is looking at your appeal.",
@@ -76,7 +77,7 @@ STATUS_EXPLANATIONS: dict[str, tuple[str, str]] = {
     StoryStatus.PAUSED: (
         "We've paused your story because it says you may be at risk right now. "
         "This is not a decision against your story.",
-        "Someone from our team will follow up as our safeguarding policy describes. "
+        "Someone from our team will follow up as our safeguarding policy describes. You can answer them here. "
         "If you need help now, the numbers on this page are free and open day and night.",
     ),
     StoryStatus.WITHDRAWN: (
@@ -127,6 +128,9 @@ class Contribution(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The contributor's own word that the story criticises a service: counted in the public report beside the
+    # moderators' flag (CriticalOfServicesFlag), so the split does not depend on the people it is meant to check.
+    marked_critical_by_contributor = models.BooleanField(default=False)
 
     objects = KeyHashQuerySet.as_manager()
 

@@ -216,3 +216,32 @@ class CriticalOfServicesFlag(models.Model):
 
     def __str__(self):
         return f"Contribution {self.contribution_id} criticises services"
+
+
+class ContributorReply(models.Model):
+    """The contributor's answer to a decline or to a safeguarding pause, in their words (and, for a pause, any of the
+    quick answers). It reaches the people who decided: a reply to a decline goes to the moderation queue and the
+    story's review screen, an answer to a pause to the safeguarding queue. Story content: erased with the story."""
+
+    class QuickAnswer(models.TextChoices):
+        SAFE_NOW = "safe_now", "I'm safe now"
+        HAVE_SUPPORT = "have_support", "I have support"
+        ABOUT_THE_PAST = "about_the_past", "This was about the past"
+
+    contribution = models.ForeignKey("moderation.Contribution", on_delete=models.CASCADE, related_name="replies")
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="replies")
+    quick_answers = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name_plural = "contributor replies"
+
+    def __str__(self):
+        return f"Reply on contribution {self.contribution_id} to its {self.decision.get_kind_display().lower()}"
+
+    @property
+    def quick_answer_labels(self) -> list[str]:
+        labels = dict(self.QuickAnswer.choices)
+        return [labels[code] for code in self.quick_answers if code in labels]

@@ -23,6 +23,7 @@ from .. import policy, previews, publication, redaction, roles, takedown, workfl
 from ..models import (
     AuditEvent,
     Contribution,
+    ContributorReply,
     Decision,
     EditProposal,
     Publication,
@@ -121,7 +122,17 @@ def queue(request):
                 "transcription_failed": contribution.status == StoryStatus.PROCESSING,
             }
         )
-    return render(request, "moderation/admin/queue.html", {"rows": rows, "page_title": "Stories to moderate"})
+    # A declined story leaves the workflow, but the contributor's reply to it must still reach a moderator.
+    replies = (
+        ContributorReply.objects.filter(decision__kind=Decision.Kind.DECLINE, contribution__status=StoryStatus.DECLINED)
+        .select_related("contribution__story")
+        .order_by("-sent_at")[:50]
+    )
+    return render(
+        request,
+        "moderation/admin/queue.html",
+        {"rows": rows, "replies": replies, "page_title": "Stories to moderate"},
+    )
 
 
 def _stage(contribution: Contribution, task_state) -> str:
@@ -146,6 +157,14 @@ def _actions(contribution: Contribution, user) -> list[tuple[str, str, forms.For
         form_class = task.get_form_for_action(name) if needs_form else None
         result.append((name, label, form_class(prefix=name) if form_class else None))
     return result
+
+
+def _replies_for(contribution: Contribution, user) -> list[ContributorReply]:
+    """The contributor's answers: to a decline, for every reviewer; to a pause, for those handling safeguarding."""
+    replies = contribution.replies.select_related("decision")
+    if not roles.can_handle_safeguarding(user):
+        replies = replies.exclude(decision__kind=Decision.Kind.PAUSE)
+    return list(replies)
 
 
 def _review_context(request, contribution: Contribution, **overrides) -> dict:
@@ -179,6 +198,7 @@ def _review_context(request, contribution: Contribution, **overrides) -> dict:
         "is_paused": isinstance(task_state, ModerationTaskState) and task_state.stage == Stage.PAUSED,
         "appeal_needs_reviewer": appeal_needs_reviewer(contribution),
         "critical_of_services": hasattr(contribution, "critical_of_services"),
+        "replies": _replies_for(contribution, request.user),
         "redaction_form": RedactionForm(places=_places(page)),
         "media": page.media if page.media_id else None,
         # Staff unpublish only as a decision under the policy: a reason from the decline list, the passage, a note.

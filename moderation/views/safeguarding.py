@@ -15,7 +15,9 @@ from .review import forbidden_as_403
 def safeguarding_queue(request):
     if not roles.can_handle_safeguarding(request.user):
         raise PermissionDenied
-    concerns = SafeguardingConcern.objects.select_related("decision", "decision__contribution", "resolved_by")
+    concerns = SafeguardingConcern.objects.select_related(
+        "decision", "decision__contribution", "resolved_by"
+    ).prefetch_related("decision__replies")
     return render(
         request,
         "moderation/admin/safeguarding_queue.html",
