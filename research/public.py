@@ -1,12 +1,13 @@
 """What research shows the public: emerging themes on the themes page, and the themes peers hid in the moderation
-report (both added through the pages' hooks, in research/wagtail_hooks.py), and a theme's own page."""
+report (both added through the pages' hooks, in research/wagtail_hooks.py), and a theme's own page; and what a
+contributor may know of their own story's place in research, on their private page."""
 
 from django.db.models import Prefetch
 
 from research.charts import growth_chart
 from research.corpus import public_stories
 from research.curation import hidden_theme_counts
-from research.models import EmergingTheme, ThemeQuote, UnthemedStory, hide_reason_choices
+from research.models import EmergingTheme, ResearchExport, ThemeQuote, UnthemedStory, hide_reason_choices
 
 
 def public_emerging_themes() -> list[dict]:
@@ -37,3 +38,15 @@ def hidden_themes_context() -> dict:
         "hidden": sum(counts.values()),
         "by_reason": [(title, counts[code]) for code, title in hide_reason_choices() if counts.get(code)],
     }
+
+
+def story_research_context(story_id: int) -> dict:
+    """For research/includes/my_story_research.html, which research adds to the contributor's private page: the
+    public emerging themes that quote their story, and when it was included in research exports. Never who exported
+    it: the contributor learns what happened to their words, not who handled them."""
+    # Quotes are shown only from published stories (public_emerging_themes), so only a published story is quoted.
+    quoted_in = EmergingTheme.objects.shown_publicly().filter(
+        quotes__story_id=story_id, quotes__story__in=public_stories()
+    )
+    exports = ResearchExport.objects.filter(items__story_ref=story_id).order_by("exported_at")
+    return {"quoted_in": list(quoted_in.distinct()), "exported_on": [export.exported_at for export in exports]}

@@ -8,14 +8,14 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from base.sections import REPORT_SECTIONS, THEME_INDEX_SECTIONS
+from base.sections import MY_STORY_SECTIONS, REPORT_SECTIONS, THEME_INDEX_SECTIONS
 from moderation import roles
 
 from . import admin_views
 from .admin_views import CURATE_PERMISSION, EXPLORE_PERMISSION
 from .forms import EmergingThemeForm
 from .models import EmergingTheme
-from .public import emerging_themes_context, hidden_themes_context
+from .public import emerging_themes_context, hidden_themes_context, story_research_context
 
 
 class NoAddOrDeletePolicy(ModelPermissionPolicy):
@@ -134,6 +134,13 @@ def emerging_themes_on_the_themes_page(request):
 @hooks.register(REPORT_SECTIONS)
 def hidden_themes_in_the_moderation_report(request):
     return render_to_string("research/includes/hidden_themes_report.html", hidden_themes_context(), request=request)
+
+
+@hooks.register(MY_STORY_SECTIONS)
+def research_on_the_contributors_page(request, story):
+    return render_to_string(
+        "research/includes/my_story_research.html", story_research_context(story.pk), request=request
+    )
 
 
 @hooks.register(roles.GROUP_PERMISSIONS_HOOK)

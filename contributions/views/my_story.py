@@ -1,17 +1,28 @@
-"""The contributor's private page, /my-story/<key>/: where their story is, what they sent, and the way to withdraw.
+"""The contributor's private page, /my-story/<key>/: where their story is (updating itself while a recording is
+written out), what became of it once published (its public page, how many readers said "I've experienced this too",
+and what other apps add through `base.sections.MY_STORY_SECTIONS`, such as research), the boxes to reply to a
+decline or a pause and to mark the story critical of a service, what they sent, and the way to withdraw.
 
-Opened by its key through `contributions.keys.opens_story`, like every page under /my-story/<key>/.
+Opened by its key through `contributions.keys.opens_story`, like every page under /my-story/<key>/. The page is built
+by `render_story_page`, so a form sent from it with a mistake comes back on it, with what was typed.
 """
 
-from django.http import Http404
+from django import forms
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 
+from base.sections import MY_STORY_SECTIONS, rendered_sections
+from moderation import workflows
 from moderation.erasure import erase_story
-from moderation.models import STATUS_EXPLANATIONS, Contribution, StoryStatus
+from moderation.models import STATUS_EXPLANATIONS, Contribution, ContributorReply, Decision, StoryStatus
 from stories.media_delivery import STAFF_CACHE_CONTROL, private_original, serve_media
-from stories.models import StoryMedia
+from stories.models import ExperiencedTooCount, StoryMedia
+from transcription.models import TranscriptionJob
 
 from ..keys import opens_story
+
+# As long as an appeal may be.
+MAX_REPLY_LENGTH = 5000
 
 # The usual way a story goes, as the contributor sees it; the recording steps only apply to audio and video.
 MAIN_PATH = (
@@ -48,10 +59,64 @@ def lifecycle(contribution: Contribution) -> list[dict]:
     ]
 
 
-@opens_story
-def story_status(request, contribution: Contribution, key: str):
+class ReplyForm(forms.Form):
+    """A reply to a decline (words) or to a pause (any of the quick answers, words, or both)."""
+
+    quick_answers = forms.MultipleChoiceField(
+        label="Choose any that are true",
+        choices=ContributorReply.QuickAnswer.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    message = forms.CharField(
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_REPLY_LENGTH,
+        required=False,
+        error_messages={
+            "max_length": "Please keep your reply under %(limit_value)d characters (it has %(show_value)d)."
+        },
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == Decision.Kind.PAUSE:
+            self.fields[
+                "message"
+            ].label = "Anything you'd like to tell us (you can leave this empty if you chose above)"
+        else:
+            del self.fields["quick_answers"]
+            self.fields["message"].help_text = (
+                "The moderators who made the decision will read it. To have a different moderator look at your story "
+                "again, appeal instead."
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("message", "").strip() and not data.get("quick_answers"):
+            if self.kind == Decision.Kind.PAUSE:
+                self.add_error("message", "Choose an answer above or write a few words, then send it.")
+            else:
+                self.add_error("message", "Write your reply, then send it.")
+        return data
+
+
+def reply_form_for(contribution: Contribution, data=None) -> ReplyForm | None:
+    """The reply box for a declined or paused story; None when there is nothing to answer."""
+    decision = workflows.decision_to_answer(contribution)
+    return ReplyForm(data, kind=decision.kind, prefix="reply") if decision else None
+
+
+def _transcription_job(page) -> TranscriptionJob | None:
+    return TranscriptionJob.objects.filter(story_id=page.pk).first() if page and page.media_id else None
+
+
+def render_story_page(request, contribution: Contribution, key: str, status: int = 200, **overrides):
     page = contribution.story.specific if contribution.story else None
     what, next_step = STATUS_EXPLANATIONS[contribution.status]
+    published = page is not None and page.live and contribution.status == StoryStatus.PUBLISHED
+    job = _transcription_job(page)
     context = {
         "key": key,
         "contribution": contribution,
@@ -61,8 +126,35 @@ def story_status(request, contribution: Contribution, key: str):
         "stages": lifecycle(contribution),
         "page": page,
         "consent": contribution.consents.select_related("consent_text").first(),
+        "published": published,
+        "experienced_too": ExperiencedTooCount.for_story(page.pk) if published else None,
+        "more_sections": rendered_sections(MY_STORY_SECTIONS, request, page) if page else [],
+        # While the recording is written out, the page asks for its progress (static/js/my_story.js).
+        "transcribing": job is not None and job.is_active,
+        "reply_form": reply_form_for(contribution),
+        "replies": contribution.replies.select_related("decision"),
+        **overrides,
     }
-    return render(request, "contributions/my_story/status.html", context)
+    return render(request, "contributions/my_story/status.html", context, status=status)
+
+
+@opens_story
+def story_status(request, contribution: Contribution, key: str):
+    return render_story_page(request, contribution, key)
+
+
+@opens_story
+def story_progress(request, contribution: Contribution, key: str):
+    """Where the story and its transcription are, for the page's script: no words of the story, only states."""
+    job = _transcription_job(contribution.story)
+    return JsonResponse(
+        {
+            "status": contribution.status,
+            "transcription": job.status if job else None,
+            "progress": job.progress if job else None,
+            "active": job is not None and job.is_active,
+        }
+    )
 
 
 @opens_story
