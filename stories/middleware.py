@@ -25,14 +25,20 @@ def _settings_policy() -> str:
     return build_policy()
 
 
+@functools.cache
+def _admin_policy() -> str:
+    return build_policy(config=settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"])
+
+
 @receiver(setting_changed)
 def _forget_settings_policy(setting, **kwargs) -> None:
     if setting.startswith("CONTENT_SECURITY_POLICY"):
         _settings_policy.cache_clear()
+        _admin_policy.cache_clear()
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """The strict policy everywhere the public goes; Wagtail's admin (inline scripts and styles) is left out.
+    """The strict policy everywhere the public goes; Wagtail's admin gets its own (CONTENT_SECURITY_POLICY_ADMIN).
 
     Wagtail renders a page's preview for the admin through a simulated request to the page's public URL
     (`request.is_dummy`), and shows it in a same-origin frame: that response may be framed by this site only.
@@ -40,6 +46,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     def process_response(self, request, response):
         if request.path.startswith(settings.CSP_RELAXED_PATH_PREFIXES):
+            response.setdefault(HEADER, _admin_policy())
             return response
         if getattr(request, "is_dummy", False):
             response._csp_replace = {**(getattr(response, "_csp_replace", None) or {}), "frame-ancestors": ["'self'"]}

@@ -315,8 +315,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
-# Wagtail's admin uses inline scripts and styles; it is served under its own, looser policy.
+# Wagtail's admin is served under its own policy (stories.middleware): the same origin-only sources, but it may frame
+# itself (the page editor's live preview).
 CSP_RELAXED_PATH_PREFIXES = ("/admin/", "/django-admin/")
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "frame-ancestors": ["'self'"]},
+}
 
 # --- Internationalisation ---------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -344,6 +348,8 @@ WAGTAILMEDIA = {
 }
 WAGTAILADMIN_COMMENTS_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Avatars are uploaded or left blank: no moderator's email hash goes to an outside avatar service.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # A story is published only when its workflow finishes, and then under governance (consent applied, redactions,
 # the metadata-free media copy, made by a background task): see moderation.publication.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "moderation.workflow_finish.finish_workflow"
