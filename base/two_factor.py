@@ -4,6 +4,9 @@ After the password, the admin asks for a code from an authenticator app; someone
 first. Until they have given a code in this session, every admin page sends them back here, and so does every story
 restricted to signed-in users or groups: a password alone must not open what the admin's two steps guard. Wagtail's
 own password-only sign-in for restricted pages (/_util/login/) is replaced by the admin's two-step one.
+
+Backup codes (django-otp's static tokens) stand in for the app: each works once, and they are shown only when they are
+made, to the person themselves or to the superuser who issues them.
 """
 
 import base64
@@ -13,22 +16,27 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.log_actions import log
 from wagtail.models import PageViewRestriction
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 DEVICE_NAME = "Authenticator app"
+BACKUP_DEVICE_NAME = "Backup codes"
+BACKUP_CODE_COUNT = 10
 
 
 def _exempt_paths() -> tuple[str, ...]:
-    # Signing in and out, the two-factor pages themselves, and the icon sprite the admin pastes into every page
-    # (including the verify page) must work before the second factor is given.
+    # Signing in and out, the two-factor pages themselves, and what the admin's own pages load (the icon sprite it
+    # pastes into every page and the translations catalogue its scripts read) must work before the second factor.
     return (
         reverse("wagtailadmin_sprite"),
+        reverse("wagtailadmin_javascript_catalog"),
         reverse("wagtailadmin_login"),
         reverse("wagtailadmin_logout"),
         reverse("admin:login"),
@@ -64,7 +72,7 @@ class RequireTwoFactorMiddleware:
 
 def to_second_step(request):
     """Send a signed-in user who has not given their second factor to give it (or set it up), then come back."""
-    step = "verify" if user_has_device(request.user) else "setup"
+    step = "verify" if has_second_factor(request.user) else "setup"
     return redirect(f"{reverse(f'two_factor:{step}')}?next={request.get_full_path()}")
 
 
@@ -113,3 +121,40 @@ def secret_for_typing(device: TOTPDevice) -> str:
 
 def to_admin(request):
     return redirect(next_url(request, reverse("wagtailadmin_home")))
+
+
+def has_second_factor(user) -> bool:
+    """An authenticator app set up, or backup codes left to use (a set of used-up codes is not a way in)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists() or backup_codes_left(user) > 0
+
+
+def backup_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@transaction.atomic
+def issue_backup_codes(user, issued_by) -> list[str]:
+    """A new set of single-use backup codes for `user`, replacing any earlier set; returned once, for showing.
+
+    The audit trail (Wagtail's history) records who issued a set for whom and how many, never the codes.
+    """
+    device, _ = StaticDevice.objects.get_or_create(user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    log(instance=user, action="voicebox.backup_codes.issue", user=issued_by, data={"count": len(codes)})
+    return codes
+
+
+def record_backup_code_used(device: StaticDevice) -> int:
+    """Note in Wagtail's history that `device`'s owner signed in with a backup code; how many they have left."""
+    # The device's user, not request.user: Wagtail's history skips a user wrapped twice in lazy objects (django-otp's).
+    user = device.user
+    left = backup_codes_left(user)
+    log(instance=user, action="voicebox.backup_codes.use", user=user, data={"left": left})
+    return left
+
+
+def normalised_code(typed: str) -> str:
+    """What people type, as the devices compare it: backup codes are shown in lower case in two groups of four."""
+    return "".join(typed.split()).replace("-", "").lower()
