@@ -58,6 +58,9 @@ def setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            messages.success(
+                request, "Two-step sign-in is set up. In case you lose your phone, make backup codes under Account."
+            )
             return to_admin(request)
         form.add_error("token", "That code did not match. Check the time on your phone and try the newest code.")
     return render(

@@ -1,8 +1,9 @@
 """The admin's two-step sign-in in Chromium, under the admin's Content-Security-Policy: a wrong code says so where it
 can be seen; a peer moderator without a phone signs in with a backup code a superuser issued; setting up an
-authenticator works; and no page asks any host but this one (no avatar service), nor is any of the admin's own assets
-(the translations catalogue, the icon sprite) turned away before the second step. The browser_page fixture fails a
-test on any script error or CSP violation in the console; every page here is also checked for violation events."""
+authenticator works, and then one's own backup codes are a few clicks away; no page asks any host but this one (no
+avatar service), nor is any of the admin's own assets (the translations catalogue, the icon sprite) turned away before
+the second step. The browser_page fixture fails a test on any script error or CSP violation in the console; every page
+here is also checked for violation events."""
 
 import re
 
@@ -132,4 +133,14 @@ def test_setting_up_an_authenticator_works_under_the_admin_policy(watched, live_
     code_field(page).fill(code)
     code_field(page).press("Enter")
     page.wait_for_url(f"{live_server.url}/admin/")
+    expect(page.get_by_text("make backup codes under Account")).to_be_visible()
+    no_violations(page)
+
+    # From the account page to a set of backup codes of one's own.
+    page.goto(f"{live_server.url}/admin/account/")
+    page.get_by_role("tab", name="Actions").click()
+    page.get_by_role("link", name="Backup codes").click()
+    expect(page.get_by_text("You have 0 unused backup codes.")).to_be_visible()
+    page.get_by_role("button", name="Make 10 new backup codes").click()
+    expect(page.locator("ol.backup-codes code")).to_have_count(10)
     no_violations(page)
