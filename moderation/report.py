@@ -30,10 +30,18 @@ TRANSCRIPT_STEPS = (
 )
 EDIT_STEPS = (Action.EDITS_PROPOSED, Action.EDITS_PREAUTHORISED, Action.EDITS_ACCEPTED, Action.EDITS_REPLIED)
 DECLINE_STEPS = (Action.DECLINE_PROPOSED, Action.DECLINE_OVERTURNED)
+# After publication: services' responses, checked against the same policy.
+RESPONSE_STEPS = (
+    Action.RESPONSE_SENT,
+    Action.RESPONSE_PUBLISHED,
+    Action.RESPONSE_DECLINED,
+    Action.CHANGE_RECORDED,
+    Action.REPLY_SENT,
+    Action.REPLY_PUBLISHED,
+    Action.REPLY_DECLINED,
+)
 # The contributor's answers to a decline and to a pause, each counted under what it answers.
 REPLY_STEPS = (Action.DECLINE_REPLIED, Action.PAUSE_ANSWERED)
-# After publication: services' responses, checked against the same policy.
-RESPONSE_STEPS = (Action.RESPONSE_SENT, Action.RESPONSE_PUBLISHED, Action.RESPONSE_DECLINED, Action.CHANGE_RECORDED)
 # The contributor keeping control without erasing: taken down for now (by them, or by staff at their request) and put
 # back, and a lost private link replaced.
 FOR_NOW_STEPS = (Action.HIDDEN_BY_CONTRIBUTOR, Action.HIDDEN_ON_REQUEST, Action.PUT_BACK, Action.LINK_REISSUED)

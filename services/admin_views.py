@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from moderation import roles
 
-from . import responses
+from . import commissioning, responses
 from .forms import DecisionForm, ResponseForm
 from .models import Response
 
@@ -63,24 +63,54 @@ def _reviewer(request):
 
 
 def review_responses(request):
+    """Services' responses and contributors' replies to them, waiting for a moderator's decision."""
     _reviewer(request)
-    rows = [(response, DecisionForm(prefix=str(response.pk))) for response in responses.pending_responses()]
-    context = {"page_title": "Responses to check", "rows": rows}
+    context = {
+        "page_title": "Responses to check",
+        "rows": [(response, DecisionForm(prefix=f"r{response.pk}")) for response in responses.pending_responses()],
+        "replies": [(reply, DecisionForm(prefix=f"c{reply.pk}")) for reply in responses.pending_replies()],
+    }
     return TemplateResponse(request, "services/admin/review_responses.html", context)
+
+
+def _decide(request, item, prefix: str, listed_as: str):
+    form = DecisionForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        context = {"page_title": "Responses to check", "rows": [], "replies": [], listed_as: [(item, form)]}
+        return TemplateResponse(request, "services/admin/review_responses.html", context, status=400)
+    if form.cleaned_data["decision"] == DecisionForm.PUBLISH:
+        responses.publish(item, request.user)
+        messages.success(request, "Published under the story.")
+    else:
+        responses.decline(item, request.user, form.cleaned_data["code"], form.cleaned_data["note"])
+        messages.success(request, "It will not be published.")
+    return redirect("services_admin:review")
 
 
 @require_POST
 def decide(request, pk: int):
     _reviewer(request)
-    response = get_object_or_404(responses.pending_responses(), pk=pk)
-    form = DecisionForm(request.POST, prefix=str(pk))
-    if not form.is_valid():
-        context = {"page_title": "Responses to check", "rows": [(response, form)]}
-        return TemplateResponse(request, "services/admin/review_responses.html", context, status=400)
-    if form.cleaned_data["decision"] == DecisionForm.PUBLISH:
-        responses.publish_response(response, request.user)
-        messages.success(request, "The response is published under the story.")
-    else:
-        responses.decline_response(response, request.user, form.cleaned_data["code"], form.cleaned_data["note"])
-        messages.success(request, "The response will not be published.")
-    return redirect("services_admin:review")
+    return _decide(request, get_object_or_404(responses.pending_responses(), pk=pk), f"r{pk}", "rows")
+
+
+@require_POST
+def decide_reply(request, pk: int):
+    _reviewer(request)
+    return _decide(request, get_object_or_404(responses.pending_replies(), pk=pk), f"c{pk}", "replies")
+
+
+COMMISSIONING_PERMISSION = "services.view_commissioning"
+
+
+def commissioning_dashboard(request):
+    """Figures by service, area and period for commissioners (and staff); ?format=csv downloads the same rows."""
+    if not request.user.has_perm(COMMISSIONING_PERMISSION):
+        raise PermissionDenied
+    filters = commissioning.CommissioningFilter(request.GET or None)
+    found = commissioning.rows(filters)
+    if request.GET.get("format") == "csv" and not filters.errors:
+        return commissioning.as_csv(found)
+    context = {"page_title": "Services in figures", "filters": filters, "rows": found}
+    return TemplateResponse(
+        request, "services/admin/commissioning.html", context, status=400 if filters.errors else 200
+    )

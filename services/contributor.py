@@ -1,15 +1,19 @@
 """The contributor's say over services on their private page (/my-story/<key>/): which services their story is
-about (a moderator's proposal shows publicly only once they confirm it) and whether services may respond."""
+about (a moderator's proposal shows publicly only once they confirm it), whether services may respond, and their
+reply to a published response (published under it once a moderator has checked it against the policy)."""
 
 from django import forms
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from contributions.keys import opens_story
 
-from .models import ResponsePreference, StoryService
-from .responses import responses_allowed
+from .models import ResponsePreference, ResponseReply, StoryService
+from .responses import published_under, responses_allowed, send_reply
+
+REPLY_MAX = 4000
 
 
 class ServicesChoiceForm(forms.Form):
@@ -18,15 +22,44 @@ class ServicesChoiceForm(forms.Form):
     responses = forms.ChoiceField(choices=[("allow", "allow"), ("none", "none")], required=False)
 
 
+class ReplyForm(forms.Form):
+    experience = forms.ChoiceField(
+        choices=[("", "I'd rather not say"), *ResponseReply.Experience.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        label="Does the change match your experience?",
+    )
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=REPLY_MAX,
+        required=False,
+        label="Your reply",
+        help_text="Shown in public under the response once a moderator has checked it, without your name.",
+    )
+
+    def __init__(self, *args, records_change: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not records_change:
+            del self.fields["experience"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("body") and not cleaned.get("experience"):
+            raise forms.ValidationError("Please write a reply, or say whether the change matches your experience.")
+        return cleaned
+
+
 def my_story_section(request, story) -> str:
     links = list(StoryService.objects.filter(story=story).select_related("service").order_by("service__name"))
     if not links:
         return ""
+    answered = set(ResponseReply.objects.filter(response__story=story).values_list("response_id", flat=True))
     key = request.resolver_match.kwargs.get("key", "") if request.resolver_match else ""
     context = {
         "confirmed": [link for link in links if link.confirmed],
         "proposed": [link for link in links if not link.confirmed],
         "responses_allowed": responses_allowed(story),
+        "responses": [(response, response.pk in answered) for response in published_under(story)],
         "key": key,
     }
     return render_to_string("services/includes/my_story_services.html", context, request=request)
@@ -50,3 +83,17 @@ def choose(request, contribution, key: str):
                 story_id=contribution.story_id, defaults={"responses_allowed": choice == "allow"}
             )
     return redirect("contributions:my_story", key=key)
+
+
+@opens_story
+def reply(request, contribution, key: str, response_id: int):
+    """Reply once to a published response under the contributor's own story."""
+    response = published_under(contribution.story).filter(pk=response_id).first() if contribution.story_id else None
+    if response is None or response.replies.exists():
+        raise Http404("No response to reply to here.")
+    form = ReplyForm(request.POST or None, records_change=response.records_change)
+    if request.method == "POST" and form.is_valid():
+        send_reply(contribution.story, response.pk, form.cleaned_data["body"], form.cleaned_data.get("experience", ""))
+        return redirect("contributions:my_story", key=key)
+    context = {"response": response, "form": form, "key": key}
+    return render(request, "services/reply.html", context, status=400 if form.errors else 200)

@@ -7,11 +7,11 @@ response only once a moderator has published it.
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from stories.models import StoryPage
 
-from .models import Response, Service, StoryService
+from .models import Response, ResponseReply, Service, StoryService
 
 
 def stories_about(service: Service) -> QuerySet[StoryPage]:
@@ -25,6 +25,13 @@ def published_responses(**filters) -> QuerySet[Response]:
         Response.objects.filter(status=Response.Status.PUBLISHED, story__in=StoryPage.objects.published().values("pk"))
         .filter(**filters)
         .select_related("service", "story")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=ResponseReply.objects.filter(status=Response.Status.PUBLISHED),
+                to_attr="published_replies",
+            )
+        )
     )
 
 
@@ -41,8 +48,10 @@ class ServiceFigures:
         return round(100 * self.responded_to / self.stories) if self.stories else None
 
 
-def figures(service: Service) -> ServiceFigures:
-    stories = {story.pk: story.first_published_at for story in stories_about(service).only("first_published_at")}
+def figures(service: Service, stories: QuerySet[StoryPage] | None = None) -> ServiceFigures:
+    """The service's figures over its published stories, or over `stories` (some of them: a period, say)."""
+    stories = stories if stories is not None else stories_about(service)
+    stories = {story.pk: story.first_published_at for story in stories.only("first_published_at")}
     first_response: dict[int, object] = {}
     changes = 0
     for response in published_responses(service=service, story__in=list(stories)).order_by("published_at"):

@@ -40,6 +40,7 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("view_commissioning", "Can see figures by service, area and period for commissioning")]
 
     def __str__(self):
         return f"{self.name} ({self.organisation})" if self.organisation else self.name
@@ -153,3 +154,32 @@ class Response(models.Model):
     @property
     def records_change(self) -> bool:
         return self.kind != self.Kind.RESPONSE
+
+
+class ResponseReply(models.Model):
+    """The contributor's reply to a published response, from their private page: published under the response once
+    a moderator has checked it against the same policy. To a change, they may say whether it matches their
+    experience."""
+
+    class Experience(models.TextChoices):
+        MATCHES = "matches", "This matches my experience"
+        PARTLY = "partly", "This partly matches my experience"
+        DOES_NOT = "does_not", "This does not match my experience"
+
+    wagtail_reference_index_ignore = True  # not content: nothing to list as a story's usage
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="replies")
+    body = models.TextField(blank=True)
+    experience = models.CharField(max_length=12, choices=Experience.choices, blank=True)
+    status = models.CharField(max_length=12, choices=Response.Status.choices, default=Response.Status.PENDING)
+    decline_code = models.CharField(max_length=40, blank=True, choices=policy.choices(policy.ReasonKind.DECLINE))
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "response replies"
+
+    def __str__(self):
+        return f"Reply to {self.response}"

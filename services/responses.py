@@ -18,7 +18,8 @@ from moderation import roles
 from moderation.models import AuditEvent
 from stories.models import StoryPage
 
-from .models import Responder, Response, ResponsePreference, Service, StoryService
+from .directory import published_responses
+from .models import Responder, Response, ResponsePreference, ResponseReply, Service, StoryService
 
 RESPONDERS = "Responders"
 RESPOND_PERMISSION = "services.respond_to_stories"
@@ -61,33 +62,72 @@ def send_response(responder: Responder, story: StoryPage, service: Service, kind
     return response
 
 
-@transaction.atomic
-def publish_response(response: Response, user) -> None:
-    response = Response.objects.select_for_update().get(pk=response.pk)
-    if not roles.can_review(user) or response.status != Response.Status.PENDING:
+# What the audit log records when a moderator decides on a service's response, or on the contributor's reply to one.
+_DECISION_ACTIONS = {
+    Response: (AuditEvent.Action.RESPONSE_PUBLISHED, AuditEvent.Action.RESPONSE_DECLINED),
+    ResponseReply: (AuditEvent.Action.REPLY_PUBLISHED, AuditEvent.Action.REPLY_DECLINED),
+}
+
+
+def _story_id(item: Response | ResponseReply) -> int:
+    return item.story_id if isinstance(item, Response) else item.response.story_id
+
+
+def _pending(item: Response | ResponseReply, user) -> Response | ResponseReply:
+    """The item, locked, if this user may decide on it and nobody has yet."""
+    item = type(item).objects.select_for_update(of=("self",)).get(pk=item.pk)
+    if not roles.can_review(user) or item.status != Response.Status.PENDING:
         raise PermissionDenied
-    if not StoryPage.objects.published().filter(pk=response.story_id).exists():
+    return item
+
+
+@transaction.atomic
+def publish(item: Response | ResponseReply, user) -> None:
+    """Publish a response, or a reply to one, under its story: only while the story is public."""
+    item = _pending(item, user)
+    story_id = _story_id(item)
+    if not StoryPage.objects.published().filter(pk=story_id).exists():
         raise PermissionDenied  # the story is no longer public: its responses went with it
-    response.status = Response.Status.PUBLISHED
-    response.published_at = timezone.now()
-    response.save(update_fields=["status", "published_at"])
-    actor = roles.actor_role(user)
-    AuditEvent.record(response.story_id, AuditEvent.Action.RESPONSE_PUBLISHED, actor)
-    if response.records_change:
-        AuditEvent.record(response.story_id, AuditEvent.Action.CHANGE_RECORDED, AuditEvent.Actor.RESPONDER)
+    if isinstance(item, ResponseReply) and item.response.status != Response.Status.PUBLISHED:
+        raise PermissionDenied
+    item.status = Response.Status.PUBLISHED
+    item.published_at = timezone.now()
+    item.save(update_fields=["status", "published_at"])
+    AuditEvent.record(story_id, _DECISION_ACTIONS[type(item)][0], roles.actor_role(user))
+    if isinstance(item, Response) and item.records_change:
+        AuditEvent.record(story_id, AuditEvent.Action.CHANGE_RECORDED, AuditEvent.Actor.RESPONDER)
 
 
 @transaction.atomic
-def decline_response(response: Response, user, code: str, note: str) -> None:
+def decline(item: Response | ResponseReply, user, code: str, note: str) -> None:
     """Not published, for a reason on the policy's closed list of declines (the form offers only those)."""
-    response = Response.objects.select_for_update().get(pk=response.pk)
-    if not roles.can_review(user) or response.status != Response.Status.PENDING:
-        raise PermissionDenied
-    response.status = Response.Status.DECLINED
-    response.decline_code = code
-    response.decision_note = note
-    response.save(update_fields=["status", "decline_code", "decision_note"])
-    AuditEvent.record(response.story_id, AuditEvent.Action.RESPONSE_DECLINED, roles.actor_role(user), code)
+    item = _pending(item, user)
+    item.status = Response.Status.DECLINED
+    item.decline_code = code
+    item.decision_note = note
+    item.save(update_fields=["status", "decline_code", "decision_note"])
+    AuditEvent.record(_story_id(item), _DECISION_ACTIONS[type(item)][1], roles.actor_role(user), code)
+
+
+@transaction.atomic
+def send_reply(story: StoryPage, response_id: int, body: str, experience: str) -> ResponseReply | None:
+    """The contributor replies to a published response under their own story (None if there is no such response)."""
+    response = published_under(story).filter(pk=response_id).first()
+    if response is None:
+        return None
+    reply = ResponseReply.objects.create(response=response, body=body, experience=experience)
+    AuditEvent.record(story.pk, AuditEvent.Action.REPLY_SENT, AuditEvent.Actor.CONTRIBUTOR)
+    return reply
+
+
+def published_under(story: StoryPage) -> QuerySet[Response]:
+    return published_responses(story=story).order_by("published_at", "pk")
+
+
+def pending_replies() -> QuerySet[ResponseReply]:
+    return ResponseReply.objects.filter(status=Response.Status.PENDING).select_related(
+        "response__story", "response__service"
+    )
 
 
 def pending_responses() -> QuerySet[Response]:

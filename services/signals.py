@@ -7,7 +7,7 @@ from wagtail.signals import page_published, page_unpublished
 from stories.generation import invalidate
 from stories.models import StoryPage
 
-from .models import Response, Service, StoryService
+from .models import Response, ResponseReply, Service, StoryService
 from .responses import alert_responders
 
 
@@ -25,6 +25,6 @@ def connect() -> None:
     page_published.connect(story_published, sender=StoryPage, dispatch_uid="services_alert_responders")
     page_unpublished.connect(story_unpublished, sender=StoryPage, dispatch_uid="services_responses_go_with_story")
     # Story pages and services' pages show these: a change makes cached public pages stale.
-    for model in (Response, Service, StoryService):
+    for model in (Response, ResponseReply, Service, StoryService):
         post_save.connect(invalidate, sender=model, dispatch_uid=f"services_{model.__name__}_saved")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"services_{model.__name__}_deleted")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("feeds/services/<slug:slug>/", feed_view(ServiceStoriesFeed), name="feed"),
     # The contributor's choices about services, on their private page (contributions.keys opens the story).
     path("my-story/<str:key>/services/", contributor.choose, name="my_story"),
+    path("my-story/<str:key>/services/reply/<int:response_id>/", contributor.reply, name="my_story_reply"),
 ]

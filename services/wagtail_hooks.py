@@ -10,10 +10,11 @@ from base.sections import MY_STORY_SECTIONS, STORY_SECTIONS
 from moderation import roles
 
 from . import admin_views, contributor
-from .directory import published_responses
 from .forms import ResponderInviteForm, StoryServiceForm
 from .models import Responder, Service, StoryService
-from .responses import RESPOND_PERMISSION, RESPONDERS
+from .responses import RESPOND_PERMISSION, RESPONDERS, published_under
+
+COMMISSIONERS = "Commissioners"
 
 
 class ServiceViewSet(SnippetViewSet):
@@ -75,6 +76,8 @@ admin_urlpatterns = [
     path("stories/<int:story_id>/", admin_views.respond, name="respond"),
     path("responses/", admin_views.review_responses, name="review"),
     path("responses/<int:pk>/decide/", admin_views.decide, name="decide"),
+    path("replies/<int:pk>/decide/", admin_views.decide_reply, name="decide_reply"),
+    path("figures/", admin_views.commissioning_dashboard, name="commissioning"),
 ]
 
 
@@ -114,9 +117,20 @@ def review_responses_menu_item():
     )
 
 
+@hooks.register("register_admin_menu_item")
+def commissioning_menu_item():
+    return PermissionMenuItem(
+        "Services in figures",
+        reverse("services_admin:commissioning"),
+        icon_name="table",
+        order=373,
+        allowed=lambda user: user.has_perm(admin_views.COMMISSIONING_PERMISSION),
+    )
+
+
 @hooks.register(STORY_SECTIONS)
 def responses_under_the_story(request, story):
-    responses = list(published_responses(story=story).order_by("published_at", "pk"))
+    responses = list(published_under(story))
     if not responses:
         return ""
     return render_to_string("services/includes/story_responses.html", {"responses": responses}, request=request)
@@ -128,13 +142,15 @@ hooks.register(MY_STORY_SECTIONS, contributor.my_story_section)
 @hooks.register(roles.GROUP_PERMISSIONS_HOOK)
 def services_group_permissions():
     """Staff moderators keep the directory, link stories to services (as proposals) and invite responders;
-    responders may only respond to published stories about their own services."""
+    responders may only respond to published stories about their own services; commissioners see the figures."""
     manage = [
         f"services.{action}_{model}"
         for model in ("service", "storyservice", "responder")
         for action in ("add", "change", "delete", "view")
     ]
+    figures = ["wagtailadmin.access_admin", admin_views.COMMISSIONING_PERMISSION]
     return {
-        roles.MODERATORS: manage,
+        roles.MODERATORS: [*manage, admin_views.COMMISSIONING_PERMISSION],
         RESPONDERS: ["wagtailadmin.access_admin", RESPOND_PERMISSION],
+        COMMISSIONERS: figures,
     }

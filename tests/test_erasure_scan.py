@@ -21,6 +21,7 @@ from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from moderation.erasure import erase_story
 from moderation.models import AuditEvent, Contribution, WithdrawnStoryKey
 from moderation.workflows import perform_action, start_moderation
+from services.models import Response, ResponseReply, Service, StoryService
 from stories.models import StoryIndexPage, StoryMedia, StoryPage, StoryVector
 from tests import media_factory, sharing
 from tests.factories import ConsentRecordFactory, ContributionFactory, site_tree
@@ -141,8 +142,22 @@ def test_a_withdrawn_story_leaves_no_trace_in_any_table_or_file(client, tmp_path
     run_queue("default")  # the worker indexes the published page for search and embeds it
     assert StoryVector.objects.filter(story_id=page.pk, kind="story").exists()
     assert StoryVector.objects.filter(story_id=page.pk, kind="passage", source="transcript").exists()
+    # A service the story is about responded in public, and recorded a change: its words about the story go too.
+    ward = Service.objects.create(name="Willow Ward")
+    StoryService.objects.create(story=page, service=ward, source=StoryService.Source.CONTRIBUTOR)
+    response = Response.objects.create(
+        story=page,
+        service=ward,
+        role="Ward manager",
+        kind=Response.Kind.CHANGE_MADE,
+        body=f"We are sorry about {marker}.",
+        change=f"Quiet hours, after {marker}.",
+        status=Response.Status.PUBLISHED,
+    )
+    ResponseReply.objects.create(response=response, body=f"Thank you; {marker} is better.", experience="partly")
     before = rows_containing(marker)
     assert {"wagtailcore_revision", "wagtailsearch_indexentry", "transcription_transcript"} <= set(before)
+    assert {"services_response", "services_responsereply"} <= set(before)
     assert files_containing(marker)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -17,9 +17,11 @@ from moderation import roles, workflows
 from moderation.expiry import take_off_the_site
 from moderation.models import AuditEvent, StoryStatus
 from moderation.report import build_report
-from services.models import Responder, Response, ResponsePreference, Service, StoryService
+from services.models import Responder, Response, ResponsePreference, ResponseReply, Service, StoryService
 from services.responses import RESPONDERS
-from stories.models import StoryPage
+from services.wagtail_hooks import COMMISSIONERS
+from stories.governance import publishing_under_governance
+from stories.models import StoryPage, Theme
 from tests.factories import ConsentRecordFactory, ContributionFactory, site_tree
 from tests.moderators import action_url, make_user, moderator, sign_in
 from tests.public_site import publish_story
@@ -51,10 +53,11 @@ def respond(client, story, service, **fields):
     return client.post(f"/admin/services/stories/{story.pk}/", data)
 
 
-def decide(client, response, **fields):
-    return client.post(
-        f"/admin/services/responses/{response.pk}/decide/", {f"{response.pk}-{k}": v for k, v in fields.items()}
-    )
+def decide(client, item, **fields):
+    """A moderator's decision on a service's response, or on the contributor's reply to one."""
+    where, prefix = ("responses", "r") if isinstance(item, Response) else ("replies", "c")
+    data = {f"{prefix}{item.pk}-{name}": value for name, value in fields.items()}
+    return client.post(f"/admin/services/{where}/{item.pk}/decide/", data)
 
 
 def refused(response) -> bool:
@@ -382,3 +385,82 @@ def test_the_contributor_confirms_a_proposed_service_and_may_refuse_responses(cl
     client.post(f"/my-story/{someone_else.key}/services/", {"confirm": proposal.pk, "responses": "allow"})
     assert not ResponsePreference.objects.get(story=story).responses_allowed
     assert client.post("/my-story/" + "x" * 43 + "/services/", {"responses": "allow"}).status_code == 404
+
+
+def test_the_contributor_replies_to_a_change_and_the_reply_is_published_under_the_policy(client):
+    ward = Service.objects.create(**WARD)
+    contribution = ContributionFactory()
+    ConsentRecordFactory(contribution=contribution)
+    story = contribution.story
+    with publishing_under_governance():
+        story.save_revision().publish()
+    about(story, ward)
+    response = published_response(story, ward, kind="change_made", change="A quiet-hours rota from 10pm.")
+    private = f"/my-story/{contribution.key}/"
+    page = client.get(private).content.decode()
+    assert "A quiet-hours rota from 10pm." in page and f"services/reply/{response.pk}/" in page
+
+    reply_url = f"{private}services/reply/{response.pk}/"
+    empty = client.post(reply_url, {"body": "", "experience": ""})
+    assert empty.status_code == 400 and "Please write a reply" in empty.content.decode()
+    typed = client.post(reply_url, {"body": "x" * 4001})
+    assert typed.status_code == 400 and "x" * 4001 in typed.content.decode()  # nothing typed is lost
+    sent = client.post(reply_url, {"body": "Nights are quieter now.", "experience": "partly"})
+    assert sent.status_code == 302 and sent["Location"] == private
+    reply = ResponseReply.objects.get()
+    assert reply.status == Response.Status.PENDING
+    assert client.get(reply_url).status_code == 404  # one reply to each response
+    assert "You replied." in client.get(private).content.decode()
+    assert "Nights are quieter now." not in client.get(story.url).content.decode()
+
+    staff = sign_in(moderator())
+    assert "Nights are quieter now." in staff.get("/admin/services/responses/").content.decode()
+    assert decide(staff, reply, decision="decline").status_code == 400
+    assert decide(staff, reply, decision="publish").status_code == 302
+    public = client.get(story.url).content.decode()
+    assert "The person who shared the story replied" in public and "Nights are quieter now." in public
+    assert "This partly matches my experience." in public
+    actions = set(AuditEvent.objects.filter(story_ref=story.pk).values_list("action", "actor_role"))
+    assert {("reply_sent", "contributor"), ("reply_published", "moderator")} <= actions
+    assert build_report().all_stories.steps[AuditEvent.Action.REPLY_PUBLISHED] == 1
+
+    # Another story's key cannot reply to this response.
+    assert client.get(f"/my-story/{ContributionFactory().key}/services/reply/{response.pk}/").status_code == 404
+
+
+def test_commissioners_see_figures_by_service_area_and_period_without_any_words(story_index):
+    ward = Service.objects.create(**WARD)
+    crisis = Service.objects.create(name="Crisis line", area="Southshire", kind="crisis")
+    sectioned = Theme.objects.create(name="Being sectioned")
+    sleep = publish_story(
+        story_index, "Nights on the ward", body=("The unique words of a story.",), themes=(sectioned,)
+    )
+    about(sleep, ward)
+    about(publish_story(story_index, "About the crisis line"), crisis)
+    published_response(sleep, ward, kind="change_made", change="A quiet-hours rota.")
+    commissioner = sign_in(make_user("kim", COMMISSIONERS))
+
+    page = commissioner.get("/admin/services/figures/").content.decode()
+    assert "Willow Ward" in page and "Crisis line" in page and "Being sectioned" in page
+    only_north = commissioner.get("/admin/services/figures/", {"area": "north"}).content.decode()
+    assert "Willow Ward" in only_north and "Crisis line" not in only_north
+    export = commissioner.get("/admin/services/figures/", {"area": "north", "format": "csv"})
+    assert export["Content-Type"].startswith("text/csv")
+    lines = export.content.decode().splitlines()
+    assert lines[0].startswith("Service,Organisation,Area,Kind,Published stories")
+    assert lines[1].startswith("Willow Ward,Northshire NHS Trust,Northshire,Inpatient ward,1,1,100,")
+    assert lines[1].endswith(",1,Being sectioned")
+    assert "Nights on the ward" not in export.content.decode() and "unique words" not in export.content.decode()
+    future = commissioner.get(
+        "/admin/services/figures/", {"area": "north", "published_from": "2999-01-01", "format": "csv"}
+    )
+    assert (
+        future.content.decode()
+        .splitlines()[1]
+        .startswith("Willow Ward,Northshire NHS Trust,Northshire,Inpatient ward,0,0,,")
+    )
+    backwards = commissioner.get(
+        "/admin/services/figures/", {"published_from": "2026-02-01", "published_to": "2026-01-01"}
+    )
+    assert backwards.status_code == 400 and "before its start" in backwards.content.decode()
+    assert refused(sign_in(responder("rhi", ward).user).get("/admin/services/figures/"))

@@ -52,10 +52,6 @@ class AuditEvent(models.Model):
         CONSENT_EXPIRED = "consent_expired", "Unpublished: the contributor's consent ended"
         TAKEN_DOWN = "taken_down", "Unpublished by a staff moderator under the policy: the contributor may appeal"
         WITHDRAWN = "withdrawn", "Withdrawn and erased by the contributor"
-        HIDDEN_BY_CONTRIBUTOR = "hidden_by_contributor", "Taken down for now by the contributor"
-        HIDDEN_ON_REQUEST = "hidden_on_request", "Taken down for now by staff at the contributor's request"
-        PUT_BACK = "put_back", "Put back by the contributor after taking it down for now"
-        LINK_REISSUED = "link_reissued", "New private link issued by email at the contributor's request"
         CHOICES_CHANGED = "choices_changed", "The contributor changed their choices: applied at once"
         CHOICES_TO_CHECK = "choices_to_check", "The contributor asked to show their story more widely: to check"
         CHOICES_APPROVED = "choices_approved", "Wider choices approved by a moderator and applied"
@@ -65,6 +61,13 @@ class AuditEvent(models.Model):
         RESPONSE_PUBLISHED = "response_published", "A service's response published"
         RESPONSE_DECLINED = "response_declined", "A service's response not published, for a reason on the policy"
         CHANGE_RECORDED = "change_recorded", "A service recorded a change, planned or made"
+        REPLY_SENT = "reply_sent", "The contributor replied to a service's response, for a moderator to check"
+        REPLY_PUBLISHED = "reply_published", "The contributor's reply to a service's response published"
+        REPLY_DECLINED = "reply_declined", "The contributor's reply not published, for a reason on the policy"
+        HIDDEN_BY_CONTRIBUTOR = "hidden_by_contributor", "Taken down for now by the contributor"
+        HIDDEN_ON_REQUEST = "hidden_on_request", "Taken down for now by staff at the contributor's request"
+        PUT_BACK = "put_back", "Put back by the contributor after taking it down for now"
+        LINK_REISSUED = "link_reissued", "New private link issued by email at the contributor's request"
 
     story_ref = models.PositiveBigIntegerField(db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -39,7 +39,7 @@ def test_a_responder_responds_and_the_public_story_shows_it(live_server, browser
         staff.goto(f"{live_server.url}/admin/services/responses/")
         staff.get_by_label("Publish", exact=True).check()
         staff.get_by_role("button", name="Record the decision").click()
-        expect(staff.get_by_text("The response is published under the story.")).to_be_visible()
+        expect(staff.get_by_text("Published under the story.")).to_be_visible()
     finally:
         staff_context.close()
 
