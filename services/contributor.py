@@ -3,6 +3,7 @@ about (a moderator's proposal shows publicly only once they confirm it), whether
 reply to a published response (published under it once a moderator has checked it against the policy)."""
 
 from django import forms
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from contributions.keys import opens_story
 
 from .models import ResponsePreference, ResponseReply, StoryService
-from .responses import published_under, responses_allowed, send_reply
+from .responses import alert_responders, published_under, responses_allowed, send_reply
 
 REPLY_MAX = 4000
 
@@ -72,9 +73,11 @@ def choose(request, contribution, key: str):
     if form.is_valid() and contribution.story_id:
         links = StoryService.objects.filter(story_id=contribution.story_id)
         if link_id := form.cleaned_data["confirm"]:
-            for link in links.filter(pk=link_id):
+            for link in links.filter(pk=link_id, confirmed=False):
                 link.confirmed = True
                 link.save(update_fields=["confirmed"])
+                # Already published: the service's responders hear of it now (title and link, as at publication).
+                transaction.on_commit(lambda s=link.story_id, v=link.service_id: alert_responders(s, [v]))
         if link_id := form.cleaned_data["not_about"]:
             for link in links.filter(pk=link_id):
                 link.delete()  # through the model, so cached public pages are told

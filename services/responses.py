@@ -134,21 +134,20 @@ def pending_responses() -> QuerySet[Response]:
     return Response.objects.filter(status=Response.Status.PENDING).select_related("story", "service")
 
 
-def alert_responders(story_id: int) -> int:
-    """Tell the responders for the services a newly published story is about: its title and link, nothing else.
-    Only a story the public can read, whose contributor welcomes responses. Returns how many were told."""
+def alert_responders(story_id: int, service_ids: list[int] | None = None) -> int:
+    """Tell the responders for the services a newly published story is about (or only for `service_ids`, which its
+    contributor has just confirmed): its title and link, nothing else. Only a story the public can read, whose
+    contributor welcomes responses. Returns how many were told."""
     story = StoryPage.objects.published().filter(pk=story_id).first()
     if story is None or not responses_allowed(story):
         return 0
     link = settings.WAGTAILADMIN_BASE_URL + story.url
-    recipients = (
-        Responder.objects.filter(
-            services__story_links__story=story, services__story_links__confirmed=True, user__is_active=True
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-        .distinct()
+    responders = Responder.objects.filter(
+        services__story_links__story=story, services__story_links__confirmed=True, user__is_active=True
     )
+    if service_ids is not None:
+        responders = responders.filter(services__in=service_ids)
+    recipients = responders.exclude(user__email="").values_list("user__email", flat=True).distinct()
     text = render_to_string("services/email/story_published.txt", {"story": story, "link": link})
     for address in recipients:
         send_mail("A story about your service has been published", text, None, [address], fail_silently=True)

@@ -362,8 +362,11 @@ def test_the_demo_has_a_service_a_responder_and_a_recorded_change(client, story_
     assert build_report().all_stories.steps[AuditEvent.Action.CHANGE_RECORDED] == 1
 
 
-def test_the_contributor_confirms_a_proposed_service_and_may_refuse_responses(client):
+def test_the_contributor_confirms_a_proposed_service_and_may_refuse_responses(
+    client, django_capture_on_commit_callbacks
+):
     ward, other = Service.objects.create(**WARD), Service.objects.create(name="Crisis line")
+    responder("rhi", ward)
     contribution = ContributionFactory()
     ConsentRecordFactory(contribution=contribution)
     story = contribution.story
@@ -373,7 +376,9 @@ def test_the_contributor_confirms_a_proposed_service_and_may_refuse_responses(cl
     wrong = about(story, other, StoryService.Source.MODERATOR)
     page = client.get(private).content.decode()
     assert "A moderator thinks your story may be about <strong>Willow Ward</strong>" in page
-    assert client.post(f"{private}services/", {"confirm": proposal.pk}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{private}services/", {"confirm": proposal.pk}).status_code == 302
+    assert not mail.outbox  # a draft: no service hears of it before publication
     assert client.post(f"{private}services/", {"not_about": wrong.pk}).status_code == 302
     proposal.refresh_from_db()
     assert proposal.confirmed and not StoryService.objects.filter(pk=wrong.pk).exists()
@@ -464,3 +469,19 @@ def test_commissioners_see_figures_by_service_area_and_period_without_any_words(
     )
     assert backwards.status_code == 400 and "before its start" in backwards.content.decode()
     assert refused(sign_in(responder("rhi", ward).user).get("/admin/services/figures/"))
+
+
+def test_confirming_a_service_for_a_published_story_alerts_its_responders(client, django_capture_on_commit_callbacks):
+    ward = Service.objects.create(**WARD)
+    responder("rhi", ward)
+    responder("cal", Service.objects.create(name="Crisis line"))
+    contribution = ContributionFactory()
+    ConsentRecordFactory(contribution=contribution)
+    with publishing_under_governance():
+        contribution.story.save_revision().publish()
+    proposal = about(contribution.story, ward, StoryService.Source.MODERATOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/my-story/{contribution.key}/services/", {"confirm": proposal.pk})
+        client.post(f"/my-story/{contribution.key}/services/", {"confirm": proposal.pk})  # once is enough
+    assert [message.to for message in mail.outbox] == [["rhi@voicebox.example"]]
+    assert contribution.story.title in mail.outbox[0].body

@@ -1,13 +1,17 @@
-"""A responder responds to a published story in Chromium, a moderator publishes the response under the policy, and
-the public story and the service's page show it with the service's name and the responder's role: axe-clean."""
+"""In Chromium, axe-clean: a responder responds to a published story, a moderator publishes the response under the
+policy, and the public story and the service's page show it with the service's name and the responder's role; the
+contributor confirms a moderator's proposed service and replies to a recorded change from their private page."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from services.models import Responder, Service, StoryService
+from services.models import Responder, Response, ResponseReply, Service, StoryService
 from services.responses import RESPONDERS
+from stories.governance import publishing_under_governance
 from tests.browser.conftest import sign_in_to_admin
 from tests.browser.test_accessibility import assert_no_axe_violations
+from tests.factories import ConsentRecordFactory, ContributionFactory
 from tests.moderators import make_user, moderator
 from tests.public_site import build_site, publish_story
 
@@ -58,3 +62,42 @@ def test_a_responder_responds_and_the_public_story_shows_it(live_server, browser
         assert_no_axe_violations(reader)
     finally:
         reader.context.close()
+
+
+def test_the_contributor_replies_to_a_change_from_their_private_page(live_server, browser_page):
+    ward = Service.objects.create(name="Willow Ward", organisation="Northshire NHS Trust", kind="inpatient")
+    contribution = ContributionFactory()
+    ConsentRecordFactory(contribution=contribution)
+    story = contribution.story
+    with publishing_under_governance():
+        story.save_revision().publish()
+    StoryService.objects.create(story=story, service=ward, source=StoryService.Source.MODERATOR)
+    Response.objects.create(
+        story=story,
+        service=ward,
+        role="Ward manager",
+        kind=Response.Kind.CHANGE_MADE,
+        body="We listened.",
+        change="A quiet-hours rota from 10pm.",
+        status=Response.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+
+    page = browser_page
+    page.goto(f"{live_server.url}/my-story/{contribution.key}/")
+    section = page.get_by_role("region", name="Services your story is about")
+    section.get_by_role("button", name="Yes, it is about Willow Ward").click()
+    section = page.get_by_role("region", name="Services your story is about")
+    expect(section.get_by_text("A quiet-hours rota from 10pm.")).to_be_visible()
+    assert_no_axe_violations(page)
+    section.get_by_role("link", name="Reply to Willow Ward").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Send my reply").click()
+    expect(page.get_by_text("Please write a reply, or say whether the change matches your experience.")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("This partly matches my experience").check()
+    page.get_by_label("Your reply").fill("Nights are quieter now, most of the time.")
+    page.get_by_role("button", name="Send my reply").click()
+    expect(page.get_by_text("You replied.")).to_be_visible()
+    reply = ResponseReply.objects.get()
+    assert (reply.experience, reply.status) == ("partly", Response.Status.PENDING)
