@@ -12,6 +12,7 @@ from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
 from moderation.models import AuditEvent, Contribution, StoryStatus, TakedownOnRequest
 from moderation.workflows import perform_action, start_moderation
+from research.models import EmergingTheme, ThemeQuote
 from stories.links import published_media_url
 from stories.models import StoryIndexPage, StoryPage
 from tests.factories import ConsentRecordFactory, ContributionFactory
@@ -23,6 +24,7 @@ from tests.workers import run_queue
 pytestmark = [pytest.mark.django_db, pytest.mark.ungoverned]
 
 TITLE = "Quillon harbour mornings"
+QUOTE = "The harbour kept me going."
 
 
 class RecordingBackend(BaseBackend):
@@ -73,6 +75,7 @@ def public_places(client, story: StoryPage, media_url: str) -> dict[str, bool]:
         "api_detail": client.get(f"/api/v2/stories/{story.pk}/").status_code == 200,
         "search": TITLE in client.get("/search/", {"q": "Quillon"}).content.decode(),
         "theme": TITLE in client.get("/themes/waiting/").content.decode(),
+        "emerging_theme_quote": QUOTE in client.get("/themes/").content.decode(),
         "media": client.get(media_url).status_code == 200,
     }
 
@@ -91,6 +94,9 @@ def test_taken_down_for_now_is_gone_everywhere_kept_privately_and_put_back_witho
     contribution, key = published, published.key
     story = contribution.story.specific
     run_queue("default")  # the search index and meaning have the published story
+    # Discovery (a later run than the worker's) quoted it in an emerging theme.
+    quoted_in = EmergingTheme.objects.create(name="Being heard", story_count=3, public_story_count=3)
+    ThemeQuote.objects.create(theme=quoted_in, story=story, text=QUOTE)
     media_url = published_media_url(story)
     assert all(public_places(client, story, media_url).values()), public_places(client, story, media_url)
     original = story.media.file.name

@@ -12,6 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from base.models import StandardPage
 from moderation import roles
 from tests.browser.conftest import sign_in_to_admin
 from tests.moderators import PASSWORD, make_user, moderator, peer_moderator
@@ -98,7 +99,8 @@ def test_a_peer_moderator_without_a_phone_signs_in_with_a_backup_code_a_superuse
     expect(page.locator("ol.backup-codes code")).to_have_count(10)
     codes = page.locator("ol.backup-codes code").all_inner_texts()
     no_violations(page)
-    for path in ("/admin/pages/", "/admin/reports/site-history/"):
+    trust_page = StandardPage.objects.first()  # a page with rich text in a StreamField, made by a data migration
+    for path in ("/admin/pages/", f"/admin/pages/{trust_page.pk}/edit/", "/admin/reports/site-history/"):
         page.goto(f"{live_server.url}{path}")
         expect(page.locator("h1").first).to_be_visible()
         no_violations(page)

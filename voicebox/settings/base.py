@@ -316,11 +316,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
-# Wagtail's admin is served under its own policy (stories.middleware): the same origin-only sources, but it may frame
-# itself (the page editor's live preview).
+# Wagtail's admin is served under its own policy (stories.middleware): the same origin-only sources and still no
+# inline script, but it may frame itself (the page editor's live preview), and its page editor's scripts add <style>
+# elements of their own (rich text and StreamField), which only 'unsafe-inline' allows.
 CSP_RELAXED_PATH_PREFIXES = ("/admin/", "/django-admin/")
 CONTENT_SECURITY_POLICY_ADMIN = {
-    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "frame-ancestors": ["'self'"]},
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "frame-ancestors": ["'self'"],
+    },
 }
 
 # --- Internationalisation ---------------------------------------------------------------------------------------------
