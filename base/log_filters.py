@@ -1,13 +1,15 @@
 """Keeping story keys out of the logs.
 
 A story key is a credential, and it travels in the path of /my-story/<key>/ (and so in the development server's
-access lines, CSRF warnings and anything else that logs a path). The filter masks it in every record.
+access lines, CSRF warnings and anything else that logs a path). So does the emailed token that issues a new key,
+in /my-story/lost-link/<token>/. The filter masks both in every record.
 """
 
 import logging
 import re
 
-_STORY_KEY_IN_PATH = re.compile(r"(/my-story/)[^/\s\"'?#]+")
+# The segment after /my-story/ (or after /my-story/lost-link/), except the words "lost-link" themselves.
+_STORY_KEY_IN_PATH = re.compile(r"(/my-story/(?:lost-link/)?)(?!lost-link(?:[/\s\"'?#]|$))[^/\s\"'?#]+")
 
 
 def redact(text: str) -> str:

@@ -3,6 +3,7 @@ gets a single-use link valid for an hour, and opening it (and confirming) issues
 nothing, as an unknown key does. The asking page answers alike for known and unknown addresses and is rate limited;
 without an address, it says how to ask staff."""
 
+import logging
 import re
 import time
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ import pytest
 from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
+from base.log_filters import RedactStoryKeys
 from contributions import lost_link
 from moderation.erasure import erase_story
 from moderation.models import AuditEvent, Contribution
@@ -147,3 +149,17 @@ def test_a_story_without_an_email_address_gets_no_email_and_the_page_says_how_to
     assert "take your story down for you" in page
     run_queue("default")
     assert not mail.outbox
+
+
+def test_the_emailed_token_is_masked_in_log_lines_like_a_story_key():
+    token = lost_link.make_token(ContributionFactory(email="sam@example.org"))
+    handler = next(h for h in logging.getLogger().handlers if any(isinstance(f, RedactStoryKeys) for f in h.filters))
+    for path, masked in [
+        (f"/my-story/lost-link/{token}/", "/my-story/lost-link/[key]/"),
+        ("/my-story/lost-link/", "/my-story/lost-link/"),
+    ]:
+        record = logging.getLogger("django.server").makeRecord(
+            "django.server", logging.WARNING, __file__, 1, '"%s" %s %s', (f"POST {path} HTTP/1.1", "400", "512"), None
+        )
+        assert handler.filter(record)
+        assert token not in record.getMessage() and masked in record.getMessage()
