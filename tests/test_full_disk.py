@@ -76,7 +76,9 @@ def test_a_recording_meeting_a_full_private_disk_is_a_kind_503_and_leaves_nothin
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("story_index")
-def test_an_upload_meeting_a_full_upload_folder_is_a_kind_503_with_the_rest_of_the_form(client, tmp_path, full_disk):
+def test_an_upload_meeting_a_full_upload_folder_is_a_kind_503_with_the_rest_of_the_form(
+    client, tmp_path, full_disk, caplog
+):
     """The upload streams into the temporary folder, which fills mid-file; the fields sent after the file still
     arrive, so the page has every word."""
     start_sharing(client, "upload")
@@ -91,6 +93,9 @@ def test_an_upload_meeting_a_full_upload_folder_is_a_kind_503_with_the_rest_of_t
     assert 'name="title" value="Written after the file"' in html
     assert StoryMedia.objects.count() == 0 and HeldUpload.objects.count() == 0
     assert left_in(full_disk) == []
+    # An alert for whoever runs the site, naming the view, not the path or anything typed.
+    alerts = [record.getMessage() for record in caplog.records if record.levelname == "CRITICAL"]
+    assert alerts == ["The disk is full: a POST to contributions:share_story could not be saved (answered 503)."]
 
 
 @pytest.mark.django_db(transaction=True)
