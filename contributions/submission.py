@@ -60,6 +60,7 @@ class Submission:
     themes: list[Theme] = field(default_factory=list)
     suggested_theme: str = ""
     perspective: str = ""
+    channel: str = Contribution.Channel.WEB
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def _create(submission: Submission) -> Submitted:
         key_hash=key_hash,
         status=StoryStatus.PROCESSING if media else StoryStatus.IN_MODERATION,
         email=submission.email,
-        channel=Contribution.Channel.WEB,
+        channel=submission.channel,
         stated_language=submission.stated_language,
         suggested_themes=submission.suggested_theme,
         idempotency_key=submission.idempotency_key,
@@ -170,13 +171,13 @@ def _create(submission: Submission) -> Submitted:
         research_use=submission.research_use,
         expires_on=submission.expires_on,
         minimal_edits_preauthorised=submission.minimal_edits_preauthorised,
-        channel=Contribution.Channel.WEB,
+        channel=submission.channel,
     )
     if media:
         HeldUpload.objects.filter(media=media).delete()  # claimed: the recording now belongs to the story
         StoryMedia.objects.filter(pk=media.pk).update(title=submission.title[:255])
         request_transcription(page.pk, language=submission.stated_language or None)
-    AuditEvent.record(page.pk, AuditEvent.Action.SUBMITTED, AuditEvent.Actor.CONTRIBUTOR)
+    AuditEvent.record(page.pk, AuditEvent.Action.SUBMITTED, AuditEvent.Actor.CONTRIBUTOR, channel=submission.channel)
     if not media:
         # A text story is confirmed on submission, so it goes straight into the moderation workflow.
         start_moderation(contribution)

@@ -1,5 +1,6 @@
 """The public moderation report: live figures from the audit log, split by whether a story criticises services, as a
-moderator flagged it and as the contributor marked it, side by side.
+moderator flagged it and as the contributor marked it, side by side. Stories received are also counted by the way
+they reached us (the channel the audit log keeps with "submitted").
 
 The audit log is content-free and outlives erasure, so the report keeps counting stories that were later withdrawn:
 what moderators decided stays visible even when the story itself is gone.
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from . import policy
-from .models import AuditEvent
+from .models import AuditEvent, Contribution
 
 Action = AuditEvent.Action
 
@@ -56,6 +57,8 @@ APPEAL_OUTCOMES = (
 @dataclass
 class Figures:
     received: int = 0
+    # Stories received through each way in (Contribution.Channel), by code.
+    channels: dict[str, int] = field(default_factory=dict)
     published: int = 0
     published_with_edits: int = 0
     declined: int = 0
@@ -112,6 +115,10 @@ class ModerationReport:
 
         return [
             row("received", "Received", lambda f: f.received),
+            *(
+                row(f"channel_{channel}", f"Received: {label}", lambda f, c=channel: f.channels[c], sub=True)
+                for channel, label in Contribution.Channel.choices
+            ),
             *steps(TRANSCRIPT_STEPS),
             row("published", "Published", lambda f: f.published),
             row(
@@ -158,19 +165,22 @@ class ModerationReport:
 class _StoryEvents:
     first_at: dict[str, datetime] = field(default_factory=dict)
     codes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    channel: str = ""
     critical: bool = False
     marked_by_contributor: bool = False
 
 
 def _events_by_story() -> dict[int, _StoryEvents]:
     stories: dict[int, _StoryEvents] = defaultdict(_StoryEvents)
-    for ref, action, code, at in AuditEvent.objects.order_by("at", "pk").values_list(
-        "story_ref", "action", "policy_code", "at"
+    for ref, action, code, channel, at in AuditEvent.objects.order_by("at", "pk").values_list(
+        "story_ref", "action", "policy_code", "channel", "at"
     ):
         story = stories[ref]
         story.first_at.setdefault(action, at)
         story.codes[action].add(code)
-        if action in (Action.FLAGGED_CRITICAL, Action.UNFLAGGED_CRITICAL):
+        if action == Action.SUBMITTED:
+            story.channel = channel
+        elif action in (Action.FLAGGED_CRITICAL, Action.UNFLAGGED_CRITICAL):
             story.critical = action == Action.FLAGGED_CRITICAL
         elif action in (Action.MARKED_CRITICAL, Action.UNMARKED_CRITICAL):
             story.marked_by_contributor = action == Action.MARKED_CRITICAL
@@ -192,6 +202,10 @@ def _figures(stories: list[_StoryEvents]) -> Figures:
     to_respond = times(Action.PUBLISHED, Action.RESPONSE_PUBLISHED)
     return Figures(
         received=count(Action.SUBMITTED),
+        channels={
+            channel: sum(1 for story in stories if Action.SUBMITTED in story.first_at and story.channel == channel)
+            for channel in Contribution.Channel.values
+        },
         published=count(Action.PUBLISHED),
         published_with_edits=count(Action.PUBLISHED_WITH_EDITS),
         declined=count(Action.DECLINED),

@@ -1,8 +1,9 @@
 """Research exports: stories whose contributors said yes to research use, as CSV or JSON, each export recorded.
 
 An export holds the story's words and what researchers need to read them in context: text, transcript with
-timings, language, themes, and the consent's scope and date. Never contact details, names, story keys or anything
-else from the private record. When an exported story is withdrawn, everyone who exported it is asked to delete it.
+timings, language, themes, how the story reached us (its channel: website, recorded in the browser, assisted...),
+and the consent's scope and date. Never contact details, names, story keys or anything else from the private record.
+When an exported story is withdrawn, everyone who exported it is asked to delete it.
 """
 
 import csv
@@ -27,6 +28,7 @@ FIELDS = (
     "story_id",
     "language",
     "format",
+    "channel",
     "text",
     "transcript",
     "curated_themes",
@@ -61,6 +63,7 @@ def export_rows(story_ids: Sequence[int] | None = None) -> list[dict]:
                 "story_id": page.pk,
                 "language": page.language,
                 "format": page.story_format,
+                "channel": contribution.channel,
                 "text": "\n\n".join(page.paragraphs),
                 "transcript": [
                     {"start": segment.get("start"), "end": segment.get("end"), "text": segment.get("text", "").strip()}

@@ -27,6 +27,7 @@ from moderation.redaction import add_draft_redaction
 from moderation.report import build_report, humanise
 from tests import sharing
 from tests.factories import site_tree
+from tests.media_factory import mediarecorder_webm
 from tests.moderators import moderator, peer_moderator
 from tests.workers import run_queue
 
@@ -200,3 +201,39 @@ def test_every_step_in_the_audit_registry_is_counted_or_deliberately_left_out():
     assert rows["taken_down"] == "Taken down after publication by a staff moderator"
     assert rows["safeguarding_handled"] == "Safeguarding handled: back to moderation"
     assert rows["decline_overturned"] == "Decline overturned by a second moderator"
+
+
+def test_stories_received_are_counted_by_the_way_they_reached_us(client, tmp_path):
+    """Written and uploaded on the website count as "web", a recording made in the browser as "recorded"; the channel
+    is kept in the audit log, so a withdrawn (erased) story still counts under its channel."""
+    site_tree()
+    first = moderator("first")
+    written, written_key = share(client, "Story A: what happened to me on the ward.")
+    flagged, _ = share(client, "Story B: the crisis team came late.")
+    workflows.set_critical_of_services(flagged, first, True)
+
+    def share_media(method: str, recording) -> Contribution:
+        cache.clear()
+        fields = sharing.fill_in(
+            client,
+            method=method,
+            story=sharing.story_answers(text=None),
+            choices=sharing.choice_answers(media=True),
+            media_file=sharing.upload(recording, content_type="audio/webm"),
+        )
+        assert client.post("/share/check/", fields).status_code == 302
+        return Contribution.objects.get(idempotency_key=fields["token"])
+
+    recorded = share_media("record", mediarecorder_webm(tmp_path / "take.webm"))
+    uploaded = share_media("upload", mediarecorder_webm(tmp_path / "memo.webm"))
+    client.post(f"/my-story/{written_key}/withdraw/")
+
+    assert (recorded.channel, uploaded.channel, flagged.channel) == ("recorded", "web", "web")
+    assert recorded.consents.get().channel == "recorded"
+    table = report_table(client)
+    assert table["received"] == ["4", "1", "0", "3"]
+    assert table["channel_web"] == ["3", "1", "0", "2"]
+    assert table["channel_recorded"] == ["1", "0", "0", "1"]
+    assert table["channel_assisted"] == ["0", "0", "0", "0"]
+    labels = {row.key: row.label for row in build_report().rows()}
+    assert labels["channel_recorded"] == "Received: Recorded in the browser on the website"

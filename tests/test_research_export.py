@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from moderation import roles
 from moderation.erasure import erase_story
-from moderation.models import ConsentRecord
+from moderation.models import ConsentRecord, Contribution
 from research.exports import FIELDS, create_export
 from research.models import ResearchExport, ResearchExportItem
 from stories.models import Theme
@@ -179,3 +179,18 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(start, researche
     assert row["story_id"] == str(story.pk)  # numbers and dates are left as they are
     _, json_content = create_export(researcher, ResearchExport.Format.JSON)
     assert json.loads(json_content)["stories"][0]["text"] == formula  # JSON is data, never run: kept exact
+
+
+def test_export_carries_how_each_story_reached_us(stories, researcher):
+    Contribution.objects.filter(pk=stories["researchers_only"][1].pk).update(channel=Contribution.Channel.RECORDED)
+    Contribution.objects.filter(pk=stories["public_with_research"][1].pk).update(channel=Contribution.Channel.ASSISTED)
+    _, json_content = create_export(researcher, ResearchExport.Format.JSON)
+    _, csv_content = create_export(researcher, ResearchExport.Format.CSV)
+
+    expected = {
+        str(stories["both"][0].pk): "web",
+        str(stories["researchers_only"][0].pk): "recorded",
+        str(stories["public_with_research"][0].pk): "assisted",
+    }
+    assert {str(row["story_id"]): row["channel"] for row in json.loads(json_content)["stories"]} == expected
+    assert {row["story_id"]: row["channel"] for row in csv.DictReader(io.StringIO(csv_content))} == expected

@@ -332,6 +332,7 @@ class CheckStepView(View):
             content_notes=list(answers["content_notes"]),
             themes=list(answers["themes"]),
             suggested_theme=answers["suggested_theme"],
+            channel=Contribution.Channel.RECORDED if media and flow.method == RECORD else Contribution.Channel.WEB,
         )
 
     def render(self, flow: ShareFlow, notice: str = ""):

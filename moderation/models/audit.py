@@ -74,6 +74,9 @@ class AuditEvent(models.Model):
     actor_role = models.CharField(max_length=16, choices=Actor.choices)
     action = models.CharField(max_length=40, choices=Action.choices)
     policy_code = models.CharField(max_length=40, blank=True)
+    # How the story reached us (Contribution.Channel), on its "submitted" event only: the report counts by channel
+    # after the story itself is erased.
+    channel = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -82,8 +85,14 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} story {self.story_ref}: {self.action}"
 
     @classmethod
-    def record(cls, story_ref: int, action: Action, actor_role: str, policy_code: str = "") -> "AuditEvent":
+    def record(
+        cls, story_ref: int, action: Action, actor_role: str, policy_code: str = "", channel: str = ""
+    ) -> "AuditEvent":
         # An unregistered step fails here (ValueError) rather than being logged as a code the report cannot count.
         return cls.objects.create(
-            story_ref=story_ref, action=cls.Action(action), actor_role=actor_role, policy_code=policy_code
+            story_ref=story_ref,
+            action=cls.Action(action),
+            actor_role=actor_role,
+            policy_code=policy_code,
+            channel=channel,
         )

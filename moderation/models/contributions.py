@@ -112,7 +112,11 @@ class Contribution(models.Model):
     """One submitted story's private record. The public page (`story`) holds only what may be published."""
 
     class Channel(models.TextChoices):
+        """How the story reached us, counted in the public report and carried in research exports. A recording made
+        in the browser is its own way in (for people who would rather talk than write), not a kind of "Website"."""
+
         WEB = "web", "Website"
+        RECORDED = "recorded", "Recorded in the browser on the website"
         ASSISTED = "assisted", "Entered by staff with the contributor"
 
     story = models.OneToOneField("stories.StoryPage", null=True, on_delete=models.SET_NULL, related_name="contribution")
