@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from contributions.keys import opens_story
 
-from .models import ResponsePreference, ResponseReply, StoryService
+from .models import ResponsePreference, ResponseReply, Service, StoryService
 from .responses import alert_responders, published_under, responses_allowed, send_reply
 
 REPLY_MAX = 4000
@@ -52,7 +52,7 @@ class ReplyForm(forms.Form):
 
 def my_story_section(request, story) -> str:
     links = list(StoryService.objects.filter(story=story).select_related("service").order_by("service__name"))
-    if not links:
+    if not links and not Service.objects.exists():
         return ""
     answered = set(ResponseReply.objects.filter(response__story=story).values_list("response_id", flat=True))
     key = request.resolver_match.kwargs.get("key", "") if request.resolver_match else ""
@@ -100,3 +100,42 @@ def reply(request, contribution, key: str, response_id: int):
         return redirect("contributions:my_story", key=key)
     context = {"response": response, "form": form, "key": key}
     return render(request, "services/reply.html", context, status=400 if form.errors else 200)
+
+
+class NameServiceForm(forms.Form):
+    service = forms.CharField(
+        max_length=160,
+        label="Which service is your story about?",
+        help_text="Start typing its name, and choose it from the list.",
+    )
+
+    def clean_service(self):
+        name = self.cleaned_data["service"].strip()
+        service = Service.objects.filter(name__iexact=name).first()
+        if service is None:
+            raise forms.ValidationError(
+                "We could not find a service with that name in our list. Check the spelling, or choose one of the "
+                "names offered as you type."
+            )
+        return service
+
+
+@opens_story
+def name_service(request, contribution, key: str):
+    """The contributor names a service from the directory their story is about: their own naming, so confirmed."""
+    form = NameServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and contribution.story_id:
+        link, created = StoryService.objects.get_or_create(
+            story_id=contribution.story_id,
+            service=form.cleaned_data["service"],
+            defaults={"source": StoryService.Source.CONTRIBUTOR},
+        )
+        newly_named = created or not link.confirmed
+        if not link.confirmed:
+            link.confirmed = True
+            link.save(update_fields=["confirmed"])
+        if newly_named:  # a published story's responders hear of it now; a draft's hear nothing until publication
+            transaction.on_commit(lambda: alert_responders(link.story_id, [link.service_id]))
+        return redirect("contributions:my_story", key=key)
+    context = {"form": form, "key": key, "services": Service.objects.values_list("name", flat=True)}
+    return render(request, "services/name_service.html", context, status=400 if form.errors else 200)

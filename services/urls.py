@@ -14,4 +14,5 @@ urlpatterns = [
     # The contributor's choices about services, on their private page (contributions.keys opens the story).
     path("my-story/<str:key>/services/", contributor.choose, name="my_story"),
     path("my-story/<str:key>/services/reply/<int:response_id>/", contributor.reply, name="my_story_reply"),
+    path("my-story/<str:key>/services/name/", contributor.name_service, name="my_story_name"),
 ]

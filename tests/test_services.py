@@ -371,7 +371,7 @@ def test_the_contributor_confirms_a_proposed_service_and_may_refuse_responses(
     ConsentRecordFactory(contribution=contribution)
     story = contribution.story
     private = f"/my-story/{contribution.key}/"
-    assert "Services your story is about" not in client.get(private).content.decode()  # none named or proposed
+    assert "A moderator thinks" not in client.get(private).content.decode()  # none named or proposed yet
     proposal = about(story, ward, StoryService.Source.MODERATOR)
     wrong = about(story, other, StoryService.Source.MODERATOR)
     page = client.get(private).content.decode()
@@ -485,3 +485,25 @@ def test_confirming_a_service_for_a_published_story_alerts_its_responders(client
         client.post(f"/my-story/{contribution.key}/services/", {"confirm": proposal.pk})  # once is enough
     assert [message.to for message in mail.outbox] == [["rhi@voicebox.example"]]
     assert contribution.story.title in mail.outbox[0].body
+
+
+def test_the_contributor_names_a_service_from_the_directory_on_their_private_page(
+    client, django_capture_on_commit_callbacks
+):
+    ward = Service.objects.create(**WARD)
+    responder("rhi", ward)
+    contribution = ContributionFactory()
+    ConsentRecordFactory(contribution=contribution)
+    name_url = f"/my-story/{contribution.key}/services/name/"
+    private = client.get(f"/my-story/{contribution.key}/").content.decode()
+    assert "Name a service your story is about" in private and name_url in private
+    form = client.get(name_url).content.decode()
+    assert '<option value="Willow Ward"></option>' in form and 'list="service-names"' in form
+    unknown = client.post(name_url, {"service": "Wilow Ward"})
+    assert unknown.status_code == 400 and "could not find a service" in unknown.content.decode()
+    assert 'value="Wilow Ward"' in unknown.content.decode()  # what they typed stays
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(name_url, {"service": "willow ward"}).status_code == 302
+    link = StoryService.objects.get()
+    assert (link.service, link.source, link.confirmed) == (ward, StoryService.Source.CONTRIBUTOR, True)
+    assert not mail.outbox  # still a draft: nobody hears of it before publication
