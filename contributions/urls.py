@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import appeal, choices, edits, for_now, lost_link, my_story, replies, share, transcript
+from .views import appeal, card, choices, edits, for_now, lost_link, my_story, replies, share, transcript
 
 app_name = "contributions"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("my-story/<str:key>/", my_story.story_status, name="my_story"),
     path("my-story/<str:key>/recording/", my_story.story_media, name="my_story_media"),
     path("my-story/<str:key>/progress/", my_story.story_progress, name="my_story_progress"),
+    path("my-story/<str:key>/card/", card.key_card, name="my_story_card"),
     path("my-story/<str:key>/reply/", replies.reply, name="my_story_reply"),
     path("my-story/<str:key>/critical/", replies.mark_critical, name="my_story_critical"),
     path("my-story/<str:key>/withdraw/", my_story.withdraw, name="my_story_withdraw"),
