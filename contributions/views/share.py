@@ -23,6 +23,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
+from wagtail.models import Site
 
 from base import abuse
 from moderation.models import ConsentRecord, ConsentText, Contribution
@@ -30,6 +31,7 @@ from stories.media_intake import MediaRejected
 from stories.upload_handlers import capped_uploads, uploaded_media
 
 from ..forms import METHOD_CHOICES, RECORD, WRITE, CheckForm, ChoicesForm, HowForm, ShareStepForm, StoryForm
+from ..models import SharingHelp
 from ..submission import (
     AlreadySubmitted,
     SharingUnavailable,
@@ -207,6 +209,10 @@ class StepView(View):
 class HowStepView(StepView):
     step = "how"
     template_name = "contributions/share/how.html"
+
+    def context(self, form) -> dict:
+        # "Ask a peer worker to help": the ways to reach someone, as staff set them in the admin.
+        return {"sharing_help": SharingHelp.reading(Site.find_for_request(self.request))}
 
 
 class StoryStepView(StepView):
