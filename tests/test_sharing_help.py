@@ -7,6 +7,8 @@ from bs4 import BeautifulSoup
 from wagtail.models import Site
 
 from contributions.models import SharingHelp
+from moderation.models import ConsentText
+from tests import sharing
 from tests.moderators import moderator, peer_moderator, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("story_index")]
@@ -69,3 +71,16 @@ def test_the_policy_explains_sharing_with_help(client):
     text = BeautifulSoup(client.get("/policy/").content, "html.parser").get_text(" ", strip=True)
     assert "A peer worker or a member of our staff can help: they can enter your story with you" in text
     assert "Who helped you is never published." in text
+
+
+def test_the_consent_text_explains_sharing_with_help_in_a_new_version(client):
+    current = ConsentText.current()
+    assert "If a peer worker or a member of our staff helps you share" in current.body
+    assert "Who helped you is never published." in current.body
+    # The first text is kept as it was, so a consent given against it still matches its exact words.
+    first = ConsentText.objects.exclude(pk=current.pk).get()
+    assert not first.is_current and "helps you share" not in first.body
+    client.post("/share/", {"method": "write"})
+    client.post("/share/story/", sharing.story_answers())
+    page = client.get("/share/choices/").content.decode()
+    assert "If a peer worker or a member of our staff helps you share" in page
