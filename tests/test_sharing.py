@@ -179,3 +179,32 @@ def test_the_sitemap_leaves_out_pages_this_process_cannot_address_yet(client, in
 
     cache.delete(SITE_ROOT_PATHS_CACHE_KEY, version=SITE_ROOT_PATHS_CACHE_VERSION)
     assert f"http://testserver{story.url}" in sitemap_locations(client)
+
+
+def test_private_pages_and_errors_are_never_described_for_sharing(client, story_index):
+    """A private page's address holds a story key or a one-time token: no canonical link or Open Graph tag may
+    repeat it, and a wrong key's 404 is the very page any missing address gets."""
+    from tests import sharing
+
+    fields = sharing.fill_in(client, method="write", story=sharing.story_answers(title="Kept to myself"))
+    assert client.post("/share/check/", fields).status_code == 302
+    done = client.get("/share/done/").content.decode()
+    key = sharing.story_link(done).rstrip("/").rsplit("/", 1)[1]
+    pages = {
+        "/share/done/": done,
+        f"/my-story/{key}/": client.get(f"/my-story/{key}/").content.decode(),
+        f"/my-story/{key}/card/": client.get(f"/my-story/{key}/card/").content.decode(),
+        "/my-story/lost-link/": client.get("/my-story/lost-link/").content.decode(),
+    }
+    wrong = client.get("/my-story/Qz7-not-anybodys-key-Wq/")
+    missing = client.get("/no-such-page-at-all/")
+    assert wrong.status_code == missing.status_code == 404
+    pages["a wrong key"] = wrong.content.decode()
+    for name, html in pages.items():
+        head = html.split("</head>", 1)[0]
+        assert 'rel="canonical"' not in head and not share_tags(head), name
+        assert '<meta name="robots" content="noindex, nofollow">' in head, name
+        assert key not in head, name
+    assert "not-anybodys-key" not in pages["a wrong key"] and "no-such-page" not in missing.content.decode()
+    # The share form's first step is a page to point people at; the later ones hold one person's answers.
+    assert share_tags(client.get("/share/").content.decode())["og:url"].endswith("/share/")
