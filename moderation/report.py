@@ -20,7 +20,8 @@ Action = AuditEvent.Action
 
 # Every other step a story can take, counted as the stories that took it at least once and labelled with the audit
 # log's own words. Left out on purpose: consent_checked (an automatic check every story passes on its way to
-# moderation, so it would repeat "Received"), publication_decided and publication_failed (how publishing is carried
+# moderation, so it would repeat "Received"), assisted (who helped a person share: the "submitted" event's channel
+# already counts those stories), publication_decided and publication_failed (how publishing is carried
 # out, not a decision: the story counts as published once it is, and a failed attempt is retried by a moderator), and
 # flagged/unflagged_critical and marked/unmarked_critical (they split the columns rather than add a row).
 TRANSCRIPT_STEPS = (

@@ -177,6 +177,7 @@ def test_every_step_in_the_audit_registry_is_counted_or_deliberately_left_out():
     purpose: an automatic check every story passes, how publishing is carried out, and the flag that splits the
     columns instead."""
     left_out = {
+        AuditEvent.Action.ASSISTED,
         AuditEvent.Action.CONSENT_CHECKED,
         AuditEvent.Action.PUBLICATION_DECIDED,
         AuditEvent.Action.PUBLICATION_FAILED,

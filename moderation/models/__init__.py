@@ -1,6 +1,6 @@
 from .audit import AuditEvent
 from .choices import ChoicesChange
-from .consent import ConsentRecord, ConsentText
+from .consent import ConsentRecord, ConsentText, PaperScan
 from .contributions import STATUS_EXPLANATIONS, Contribution, StoryStatus, WithdrawnStoryKey
 from .decisions import (
     Appeal,
@@ -30,6 +30,7 @@ __all__ = [
     "EditProposal",
     "ModerationTask",
     "ModerationTaskState",
+    "PaperScan",
     "Publication",
     "Redaction",
     "SafeguardingConcern",

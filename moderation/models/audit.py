@@ -1,5 +1,6 @@
 """The audit log: what happened to each story, and the one registry of what can happen (`AuditEvent.Action`)."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -21,6 +22,7 @@ class AuditEvent(models.Model):
         codes, so a step is named here and nowhere else as a string."""
 
         SUBMITTED = "submitted", "Shared by the contributor"
+        ASSISTED = "assisted", "Shared with the help of a peer worker or staff member, who entered it with them"
         TRANSCRIPT_READY = "transcript_ready", "Transcript ready for the contributor to check"
         TRANSCRIPT_CONFIRMED = "transcript_confirmed", "Transcript checked and corrected by the contributor"
         TRANSCRIPT_SENT_AS_IS = "transcript_sent_as_is", "Transcript sent on as it was by the contributor"
@@ -77,6 +79,11 @@ class AuditEvent(models.Model):
     # How the story reached us (Contribution.Channel), on its "submitted" event only: the report counts by channel
     # after the story itself is erased.
     channel = models.CharField(max_length=16, blank=True)
+    # Who helped, on an "assisted" event only: shown to moderators on the review screen, never in anything public.
+    # The record stays if their account goes; then only their role remains.
+    staff_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -86,7 +93,13 @@ class AuditEvent(models.Model):
 
     @classmethod
     def record(
-        cls, story_ref: int, action: Action, actor_role: str, policy_code: str = "", channel: str = ""
+        cls,
+        story_ref: int,
+        action: Action,
+        actor_role: str,
+        policy_code: str = "",
+        channel: str = "",
+        staff_member=None,
     ) -> "AuditEvent":
         # An unregistered step fails here (ValueError) rather than being logged as a code the report cannot count.
         return cls.objects.create(
@@ -95,4 +108,5 @@ class AuditEvent(models.Model):
             actor_role=actor_role,
             policy_code=policy_code,
             channel=channel,
+            staff_member=staff_member,
         )

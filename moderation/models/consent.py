@@ -1,10 +1,15 @@
 """Consent: the versioned text people agree to, and the record of what each contributor chose."""
 
 import hashlib
+import uuid
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import RevisionMixin
+
+from stories.storage import private_storage
 
 
 class ConsentText(RevisionMixin, models.Model):
@@ -56,7 +61,16 @@ class ConsentRecord(models.Model):
     research_use = models.BooleanField()
     expires_on = models.DateField(null=True, blank=True)
     minimal_edits_preauthorised = models.BooleanField()
+    class Method(models.TextChoices):
+        """How the contributor agreed. On the website they tick the box themselves; when a peer worker or staff
+        member shares a story with them (assisted sharing), the words are read to them, or they sign a paper form."""
+
+        ONLINE = "online", "Agreed on the website"
+        READ_ALOUD = "read_aloud", "The words were read aloud to them and they agreed"
+        SIGNED_FORM = "signed_form", "They signed a paper consent form (kept as a private scan)"
+
     channel = models.CharField(max_length=16)
+    method = models.CharField(max_length=16, choices=Method.choices, default=Method.ONLINE)
     given_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -65,3 +79,37 @@ class ConsentRecord(models.Model):
 
     def __str__(self):
         return f"Consent for contribution {self.contribution_id} at {self.given_at:%Y-%m-%d %H:%M}"
+
+
+def paper_scan_name(instance, filename: str) -> str:
+    """A random name: nothing of the person or the story is in it. Scans are always stored as JPEG."""
+    return f"paper-scans/{uuid.uuid4().hex}.jpg"
+
+
+class PaperScan(models.Model):
+    """A photo or scan of paper from assisted sharing: the signed consent form, or the story as the person wrote it
+    on a paper form (its words are typed into the story). Private like an original recording (the private storage,
+    never a public URL), seen only by moderators, and erased with the story (moderation.erasure)."""
+
+    class Kind(models.TextChoices):
+        CONSENT_FORM = "consent_form", "Signed consent form"
+        STORY_FORM = "story_form", "The story as written on paper"
+
+    contribution = models.ForeignKey("moderation.Contribution", on_delete=models.CASCADE, related_name="paper_scans")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    file = models.FileField(storage=private_storage, upload_to=paper_scan_name)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for contribution {self.contribution_id}"
+
+
+@receiver(post_delete, sender=PaperScan)
+def delete_paper_scan_file(sender, instance: PaperScan, **kwargs) -> None:
+    """The file goes once the deletion commits, so a failed erasure never leaves a row without its scan."""
+    if instance.file.name:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))
