@@ -1,6 +1,6 @@
 from django.urls import path  # (public views: media delivery, search, feeds)
 
-from . import feeds, ids, views  # noqa: F401 (ids registers the <id:...> converter)
+from . import embedding, feeds, ids, views  # noqa: F401 (ids registers the <id:...> converter)
 
 app_name = "stories"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("feeds/stories/atom/", feeds.feed_view(feeds.AtomStoriesFeed), name="feed_atom"),
     path("feeds/themes/<slug:slug>/", feeds.feed_view(feeds.ThemeStoriesFeed), name="theme_feed"),
     path("feeds/podcast/", feeds.feed_view(feeds.PodcastFeed), name="podcast"),
+    # The only pages another site may frame, and how a CMS finds them from a story's address.
+    path("embed/stories/<id:page_id>/", embedding.embed_story, name="embed_story"),
+    path("oembed/", embedding.oembed, name="oembed"),
 ]

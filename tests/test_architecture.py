@@ -2,8 +2,9 @@
 ones too), template tag libraries, included or extended templates, reversed URL names, and dotted paths in settings.
 
     base  <-  stories  <-  transcription  <-  moderation  <-  contributions  <-  services
-                 ^                              ^
-                 +---------- research ----------+            demo builds on all of them; nothing builds on demo
+                 ^                              ^    ^
+                 +---------- research ----------+    +-- curated (collections)
+                                                             demo builds on all of them; nothing builds on demo
 
 The public core (`stories`) names none of governance, research or transcription: they add to its pages through the
 hooks and signals it defines. Because every app may use only those to its left, no cycle between apps can form.
@@ -16,7 +17,17 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("base", "stories", "transcription", "moderation", "contributions", "services", "research", "demo")
+APPS = (
+    "base",
+    "stories",
+    "transcription",
+    "moderation",
+    "contributions",
+    "services",
+    "research",
+    "curated",
+    "demo",
+)
 
 # What each app may use, besides itself.
 ALLOWED: dict[str, set[str]] = {
@@ -27,7 +38,8 @@ ALLOWED: dict[str, set[str]] = {
     "contributions": {"base", "stories", "transcription", "moderation"},
     "services": {"base", "stories", "transcription", "moderation", "contributions"},
     "research": {"base", "stories", "moderation"},
-    "demo": {"base", "stories", "transcription", "moderation", "contributions", "services", "research"},
+    "curated": {"base", "stories", "moderation"},
+    "demo": {"base", "stories", "transcription", "moderation", "contributions", "services", "research", "curated"},
 }
 
 # URL namespaces and admin URL names, by the app that defines them.
@@ -41,6 +53,7 @@ URL_NAMESPACES = {
     "emerging_themes": "research",
     "services": "services",
     "services_admin": "services",
+    "curated": "curated",
 }
 
 LOAD_TAG = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("", include("contributions.urls")),
     path("", include("moderation.urls")),
+    path("", include("curated.urls")),
     path("", include("stories.urls")),
     path("", include("research.urls")),
     path("", include("services.urls")),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "transcription",
     "moderation",
     "contributions",
+    "curated",
     "research",
     "services",
     "demo",
@@ -316,6 +317,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+# The embed pages (/embed/...; stories.embedding) are the only ones another site may frame: these sources may frame
+# them, in CSP's frame-ancestors syntax ("*" any site, or origins such as https://cms.example.org).
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
 # Wagtail's admin is served under its own policy (stories.middleware): the same origin-only sources and still no
 # inline script, but it may frame itself (the page editor's live preview), and its page editor's scripts add <style>
 # elements of their own (rich text and StreamField), which only 'unsafe-inline' allows.

@@ -1,0 +1,52 @@
+"""What of a collection shows now, read from each story's own state and its contributor's latest consent, every time.
+
+A story shows while its page is live and public (StoryCollection.public_stories) and its consent has not ended; its
+recording goes into a training pack only while the page plays it and the latest consent still says "publish my
+recording". Nothing here is stored, so a take-down, an expiry or a narrowed consent applies at the next request.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from moderation.models import ConsentRecord, Contribution
+from moderation.state import latest_consent
+from stories.models import StoryPage
+
+from .models import StoryCollection
+
+
+@dataclass(frozen=True)
+class Shown:
+    story: StoryPage
+    # None for a story no contributor's record stands behind (written by staff): shown as its page is, never its media.
+    consent: ConsentRecord | None
+
+    @property
+    def media_may_be_shared(self) -> bool:
+        media = self.story.media
+        return bool(
+            self.story.plays_media
+            and media is not None
+            and media.published_file
+            and self.consent is not None
+            and self.consent.media_use == ConsentRecord.MediaUse.PUBLISH_MEDIA
+            and self.consent.audience != ConsentRecord.Audience.RESEARCHERS
+        )
+
+
+def showing(collection: StoryCollection) -> list[Shown]:
+    stories = list(collection.public_stories())
+    contributions = Contribution.objects.filter(story__in=stories)
+    consents = {contribution.story_id: latest_consent(contribution) for contribution in contributions}
+    today = timezone.localdate()
+    return [
+        Shown(story, consent)
+        for story in stories
+        if (consent := consents.get(story.pk)) is None
+        or (consent.audience != ConsentRecord.Audience.RESEARCHERS and not _ended(consent, today))
+    ]
+
+
+def _ended(consent: ConsentRecord, today) -> bool:
+    return consent.expires_on is not None and consent.expires_on <= today
