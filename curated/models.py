@@ -13,7 +13,9 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
 from wagtail.models import Orderable
+from wagtail.tasks import update_reference_index_task
 
+from base import task_payloads
 from stories.models import StoryPage
 
 
@@ -58,3 +60,10 @@ class CollectionStory(Orderable):
 
     class Meta(Orderable.Meta):
         constraints = [models.UniqueConstraint(fields=["collection", "story"], name="curated_story_once_a_collection")]
+
+
+def forget_reference_index_update(sender, instance: CollectionStory, **kwargs) -> None:
+    """Drop a queued reference index update for a collection item that is gone (connected in CuratedConfig.ready)."""
+    task_payloads.delete_waiting(
+        update_reference_index_task, [instance._meta.app_label, instance._meta.model_name, str(instance.pk)]
+    )

@@ -17,7 +17,9 @@ from django.core.cache import cache
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
+from wagtail.models import ReferenceIndex
 
+from curated.models import CollectionStory, StoryCollection
 from moderation.erasure import erase_story
 from moderation.models import AuditEvent, Contribution, WithdrawnStoryKey
 from moderation.workflows import perform_action, start_moderation
@@ -155,6 +157,11 @@ def test_a_withdrawn_story_leaves_no_trace_in_any_table_or_file(client, tmp_path
         status=Response.Status.PUBLISHED,
     )
     ResponseReply.objects.create(response=response, body=f"Thank you; {marker} is better.", experience="partly")
+    # Gathered into a collection, and packed for a training day.
+    collection = StoryCollection.objects.create(title="Ward visit", slug="ward", introduction="For the ward.")
+    CollectionStory.objects.create(collection=collection, story=page)
+    assert marker in client.get("/collections/ward/").content.decode()
+    assert client.get("/collections/ward/training-pack.zip").status_code == 200
     before = rows_containing(marker)
     assert {"wagtailcore_revision", "wagtailsearch_indexentry", "transcription_transcript"} <= set(before)
     assert {"services_response", "services_responsereply"} <= set(before)
@@ -176,6 +183,10 @@ def test_a_withdrawn_story_leaves_no_trace_in_any_table_or_file(client, tmp_path
     assert_no_task_failed()
     assert client.get(page.url).status_code == 404
     assert client.get(f"/captions/{page.pk}.vtt").status_code == 404
+    # The collection stays, without the story's place in it.
+    assert not CollectionStory.objects.exists() and StoryCollection.objects.filter(pk=collection.pk).exists()
+    assert not ReferenceIndex.objects.filter(to_object_id=str(page.pk)).exists()
+    assert marker not in client.get("/collections/ward/").content.decode()
     # What remains is content-free: the audit trail and the tombstone of the key's hash.
     assert WithdrawnStoryKey.objects.count() == 1
     assert AuditEvent.objects.filter(story_ref=page.pk, action="withdrawn").exists()
@@ -330,3 +341,41 @@ def test_a_story_taken_down_on_request_and_given_a_new_link_leaves_no_trace(clie
     # The old key, replaced before the withdrawal, opens nothing: it says neither "withdrawn" nor anything else.
     assert client.get(f"/my-story/{contribution.key}/").status_code == 404
     assert "withdrawn" in client.get(f"/my-story/{new_key}/").content.decode().lower()
+
+
+def test_an_assisted_story_and_its_paper_scans_leave_no_trace(client, django_capture_on_commit_callbacks):
+    """A story shared with a peer worker's help in the admin, from a paper form, agreed by a signed consent form: the
+    scans of both are kept privately and go with the story, as does every row that held its words."""
+    from tests.test_assisted_sharing import START, assisted_answers, photo, shown_key
+
+    site_tree()
+    marker = f"Zq{uuid.uuid4().hex[:12]}Marker"
+    helper = sign_in(moderator())
+    answers = assisted_answers(
+        title=f"On paper {marker}",
+        text=f"I wrote {marker} on the form.",
+        display_name=f"Sam {marker}",
+        email=f"{marker}@example.org",
+        consent_method="signed_form",
+        consent_scan=photo(marker),
+        story_scan=photo(marker),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert helper.post(f"{START}paper/", answers).status_code == 302
+    key = shown_key(helper)
+    scans = [Path(scan.file.path) for scan in Contribution.objects.get().paper_scans.all()]
+    assert len(scans) == 2 and all(path.exists() for path in scans)
+    kept = {path.read_bytes() for path in scans}
+    assert rows_containing(marker)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/my-story/{key}/withdraw/").status_code == 302
+    run_queue("default")
+    assert_no_task_failed()
+    assert rows_containing(marker) == {}
+    assert files_containing(marker) == []
+    assert not any(path.exists() for path in scans)
+    stored = [path for path in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if path.is_file()]
+    assert not any(path.read_bytes() in kept for path in stored)
+    # Who helped stays in the content-free audit log (the staff member, for the record), nothing of the story.
+    assert AuditEvent.objects.filter(action="assisted").exists()
