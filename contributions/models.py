@@ -1,7 +1,14 @@
-"""The contributor side's own records: recordings held while their contributor finishes the share form, and the ways
-to reach someone who can help a person share (a site setting edited in the admin)."""
+"""The contributor side's own records: recordings held while their contributor finishes the share form, the ways
+to reach someone who can help a person share (a site setting edited in the admin), and sharing events (each with its
+own link for a shared device) with the stories shared at them."""
 
+import secrets
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Site
@@ -63,3 +70,70 @@ class SharingHelp(BaseSiteSetting):
     @property
     def offered(self) -> bool:
         return bool(self.phone or self.email or self.drop_in.strip())
+
+
+def new_event_token() -> str:
+    # 18 bytes = 144 random bits: an event's link cannot be guessed, so only the people at the event find it.
+    return secrets.token_urlsafe(18)
+
+
+class SharingEvent(models.Model):
+    """An event or workshop where people share their stories in turn on a shared device, through its own link.
+
+    The link opens the normal share flow for one person at a time; the device keeps nothing between people (see
+    views/event.py). The link stops working after the end date, so a forgotten tab or a photo of the link does not
+    keep the event open.
+    """
+
+    name = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="The event's link stops working after this day.")
+    place = models.CharField(max_length=200)
+    facilitator = models.CharField(max_length=200, help_text="Who runs it: a person, or a team.")
+    token = models.CharField(max_length=32, unique=True, default=new_event_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [
+        HelpPanel(
+            content="The event gets its own link, shown in the list of events once it is saved. Open it on the "
+            "device people will share on: each person shares in turn, and the device keeps nothing between them."
+        ),
+        FieldPanel("name"),
+        FieldPanel("starts_on"),
+        FieldPanel("ends_on"),
+        FieldPanel("place"),
+        FieldPanel("facilitator"),
+    ]
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = "sharing event"
+
+    def __str__(self):
+        return self.name
+
+    @admin.display(description="Link to open on the shared device")
+    def get_absolute_url(self) -> str:
+        return reverse("contributions:share_event", args=[self.token])
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The event can't end before it starts."})
+
+    def is_over(self) -> bool:
+        return timezone.localdate() > self.ends_on
+
+    @admin.display(description="Stories shared")
+    def stories_shared(self) -> int:
+        return self.stories.count()
+
+
+class EventStory(models.Model):
+    """Which event a story was shared at: private, for staff, and erased with the story (its record's deletion
+    cascades here). The public report counts event stories by their channel only, never by event."""
+
+    contribution = models.OneToOneField("moderation.Contribution", on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(SharingEvent, on_delete=models.CASCADE, related_name="stories")
+
+    def __str__(self):
+        return f"Story shared at {self.event}"

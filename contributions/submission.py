@@ -26,7 +26,7 @@ from stories.media_intake import store_upload
 from stories.models import ContentNote, StoryFormat, StoryIndexPage, StoryMedia, StoryPage, Theme
 from transcription.services import request_transcription
 
-from .models import HeldUpload
+from .models import EventStory, HeldUpload, SharingEvent
 
 # A recording held for a form nobody sends is erased after this long.
 HELD_UPLOAD_LIFETIME = datetime.timedelta(hours=24)
@@ -61,6 +61,8 @@ class Submission:
     suggested_theme: str = ""
     perspective: str = ""
     channel: str = Contribution.Channel.WEB
+    # The event it was shared at, on a shared device there (kept privately, EventStory), or None.
+    event: SharingEvent | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,8 @@ def _create(submission: Submission) -> Submitted:
         suggested_themes=submission.suggested_theme,
         idempotency_key=submission.idempotency_key,
     )
+    if submission.event:
+        EventStory.objects.create(contribution=contribution, event=submission.event)
     is_anonymous = submission.identity == ConsentRecord.Identity.ANONYMOUS
     page = StoryPage(
         title=submission.title,

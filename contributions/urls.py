@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import appeal, card, choices, edits, for_now, lost_link, my_story, replies, share, transcript
+from .views import appeal, card, choices, edits, event, for_now, lost_link, my_story, replies, share, transcript
 
 app_name = "contributions"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("share/check/", share.check_step, name="share_check"),
     path("share/done/", share.done, name="share_done"),
     path("share/recording/", share.held_recording, name="share_recording"),
+    # Sharing at an event on a shared device; "card" before <token>: it is not a token (tokens are 24 characters).
+    path("share/event/card/", event.event_card, name="share_event_card"),
+    path("share/event/<str:token>/", event.open_event, name="share_event"),
     # Before /my-story/<key>/: "lost-link" is not a key (keys are 43 characters).
     path("my-story/lost-link/", lost_link.ask, name="lost_link"),
     path("my-story/lost-link/<str:token>/", lost_link.open_link, name="lost_link_open"),

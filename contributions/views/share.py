@@ -14,6 +14,7 @@ than a person could, gets a neutral "thank you" and creates nothing.
 
 import secrets
 import time
+from functools import cached_property
 
 from django.conf import settings
 from django.http import Http404, QueryDict
@@ -30,6 +31,7 @@ from moderation.models import ConsentRecord, ConsentText, Contribution
 from stories.media_intake import MediaRejected
 from stories.upload_handlers import capped_uploads, uploaded_media
 
+from ..events import event_in_session, start_afresh
 from ..forms import METHOD_CHOICES, RECORD, WRITE, CheckForm, ChoicesForm, HowForm, ShareStepForm, StoryForm
 from ..models import SharingHelp
 from ..submission import (
@@ -106,6 +108,11 @@ class ShareFlow:
 
     def end(self) -> None:
         self.session.pop(self.SESSION_KEY, None)
+
+    @cached_property
+    def event(self):
+        """The event this device is sharing at (opened through its link, views/event.py), or None."""
+        return event_in_session(self.session)
 
 
 def current_consent_text() -> ConsentText:
@@ -305,6 +312,9 @@ class CheckStepView(View):
         except SharingUnavailable:
             return render(request, "contributions/share/unavailable.html", status=503)
         flow.end()
+        if flow.event:
+            # A shared device at an event: nothing of this person stays but their key, for the done page and card.
+            start_afresh(request, flow.event, card_key=submitted.key)
         request.session[SESSION_STORY_KEY] = submitted.key
         return redirect("contributions:share_done")
 
@@ -338,8 +348,15 @@ class CheckStepView(View):
             content_notes=list(answers["content_notes"]),
             themes=list(answers["themes"]),
             suggested_theme=answers["suggested_theme"],
-            channel=Contribution.Channel.RECORDED if media and flow.method == RECORD else Contribution.Channel.WEB,
+            channel=self.channel(flow, media),
+            event=flow.event,
         )
+
+    @staticmethod
+    def channel(flow: ShareFlow, media) -> str:
+        if flow.event:
+            return Contribution.Channel.EVENT
+        return Contribution.Channel.RECORDED if media and flow.method == RECORD else Contribution.Channel.WEB
 
     def render(self, flow: ShareFlow, notice: str = ""):
         story, choices = kept_form("story", flow), kept_form("choices", flow)
@@ -414,7 +431,9 @@ def done(request):
     """The one page that shows the story key. It is taken out of the session as it is shown."""
     key = request.session.pop(SESSION_STORY_KEY, None)
     link = request.build_absolute_uri(reverse("contributions:my_story", args=[key])) if key else ""
-    return render(request, "contributions/share/done.html", {"link": link})
+    # At an event, the done page offers the key card from the session and hands the device to the next person.
+    context = {"link": link, "event": event_in_session(request.session)}
+    return render(request, "contributions/share/done.html", context)
 
 
 @never_cache

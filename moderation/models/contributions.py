@@ -118,6 +118,8 @@ class Contribution(models.Model):
         WEB = "web", "Website"
         RECORDED = "recorded", "Recorded in the browser on the website"
         ASSISTED = "assisted", "Entered by staff with the contributor"
+        # On a shared device at an event or workshop; which event is kept privately (contributions.EventStory).
+        EVENT = "event", "Shared at an event"
 
     story = models.OneToOneField("stories.StoryPage", null=True, on_delete=models.SET_NULL, related_name="contribution")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
