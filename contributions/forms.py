@@ -394,3 +394,60 @@ class ChangeChoicesForm(ConsentChoicesForm):
             "expires_on": answers["expires_on"],
             "minimal_edits_preauthorised": answers["minimal_edits"],
         }
+
+
+# Sharing a story with someone in the admin (assisted sharing): how the person told it, as the first question asks.
+SAID, RECORDING, PAPER = "said", "recording", "paper"
+ASSISTED_WAYS = {
+    SAID: ("They tell it, and you type it as they say it", "In their words, as they say them: don't tidy them up."),
+    RECORDING: (
+        "A recording of them telling it",
+        "A voice memo or video from a phone, checked as on the share form; it is written out for them to check.",
+    ),
+    PAPER: (
+        "They wrote it on a paper form",
+        "Type the words from the form exactly, and add a photo or scan of it: it is kept privately with the story.",
+    ),
+}
+ASSISTED_CONSENT_METHODS = [
+    (ConsentRecord.Method.READ_ALOUD, "You read the words aloud to them (or they read them), and they agreed"),
+    (ConsentRecord.Method.SIGNED_FORM, "They signed a paper consent form"),
+]
+
+
+class AssistedForm(forms.Form):
+    """What only assisted sharing asks: how the person agreed, and the photos or scans of paper that go with it."""
+
+    consent_method = forms.ChoiceField(
+        label="How did they agree?",
+        choices=ASSISTED_CONSENT_METHODS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how they agreed to the words above."},
+    )
+    consent_scan = forms.FileField(
+        label="A photo or scan of the signed consent form",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text="Needed if they signed a form. Kept privately with the story, seen only by moderators, and erased "
+        "with it. Give the paper form back to them or destroy it, as your service does.",
+    )
+    story_scan = forms.FileField(
+        label="A photo or scan of the paper form with their story",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text="So a moderator can check the typing. Kept privately with the story and erased with it.",
+    )
+
+    def __init__(self, *args, way: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.way = way
+        if way != PAPER:
+            del self.fields["story_scan"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("consent_method") == ConsentRecord.Method.SIGNED_FORM and not cleaned.get("consent_scan"):
+            self.add_error("consent_scan", "Add a photo or scan of the form they signed, or choose read aloud.")
+        if self.way == PAPER and not cleaned.get("story_scan") and "story_scan" not in self.errors:
+            self.add_error("story_scan", "Add a photo or scan of the paper form their story is written on.")
+        return cleaned

@@ -60,6 +60,8 @@ class SharingHelp(BaseSiteSetting):
 
     class Meta:
         verbose_name = "help to share"
+        # Given to peer moderators and staff moderators through the group registry (contributions.wagtail_hooks).
+        permissions = [("assist_sharing", "Can share a story with someone, entering it with them in the admin")]
 
     @classmethod
     def reading(cls, site: Site | None) -> "SharingHelp":

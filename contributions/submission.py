@@ -4,6 +4,10 @@
     release_upload(media)                            erase a held recording they replaced or abandoned
     submit_story(submission) -> Submitted            one transaction; raises AlreadySubmitted for a repeated token
 
+A story a peer worker or staff member enters with the person in the admin (assisted sharing) is the same submission
+with `assisted` set: who helped is recorded in the audit log for moderators, the consent record says how the person
+agreed, and paper scans are kept privately with the story. Nothing else differs: the same draft, workflow and key.
+
 The story page is created as a draft under the story index and never published here: publication is the
 moderation workflow's decision. Media stories are handed to transcription in the same transaction, so the job
 exists exactly when the story does.
@@ -14,13 +18,15 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
+from django.core.files import File
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from moderation.erasure import erase_media
-from moderation.models import AuditEvent, ConsentRecord, ConsentText, Contribution, StoryStatus
+from moderation.models import AuditEvent, ConsentRecord, ConsentText, Contribution, PaperScan, StoryStatus
 from moderation.notifications import notify
+from moderation.roles import actor_role
 from moderation.workflows import start_moderation
 from stories.media_intake import store_upload
 from stories.models import ContentNote, StoryFormat, StoryIndexPage, StoryMedia, StoryPage, Theme
@@ -38,6 +44,15 @@ class SharingUnavailable(Exception):
 
 class AlreadySubmitted(Exception):
     """This form was already sent (a double click, a resent POST): the story exists once."""
+
+
+@dataclass(frozen=True)
+class Assisted:
+    """A story shared with someone's help in the admin: who helped, how the person agreed, and the paper kept."""
+
+    staff_member: object  # the signed-in user who entered the story with the person
+    consent_method: str  # ConsentRecord.Method: read aloud and agreed, or a signed paper form
+    scans: list[tuple[str, File]] = field(default_factory=list)  # (PaperScan.Kind, a checked picture)
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,8 @@ class Submission:
     channel: str = Contribution.Channel.WEB
     # The event it was shared at, on a shared device there (kept privately, EventStory), or None.
     event: SharingEvent | None = None
+    # Entered with the person in the admin by a peer worker or staff member (assisted sharing), or None.
+    assisted: Assisted | None = None
 
 
 @dataclass(frozen=True)
@@ -176,12 +193,18 @@ def _create(submission: Submission) -> Submitted:
         expires_on=submission.expires_on,
         minimal_edits_preauthorised=submission.minimal_edits_preauthorised,
         channel=submission.channel,
+        method=submission.assisted.consent_method if submission.assisted else ConsentRecord.Method.ONLINE,
     )
     if media:
         HeldUpload.objects.filter(media=media).delete()  # claimed: the recording now belongs to the story
         StoryMedia.objects.filter(pk=media.pk).update(title=submission.title[:255])
         request_transcription(page.pk, language=submission.stated_language or None)
     AuditEvent.record(page.pk, AuditEvent.Action.SUBMITTED, AuditEvent.Actor.CONTRIBUTOR, channel=submission.channel)
+    if assisted := submission.assisted:
+        helper = assisted.staff_member
+        AuditEvent.record(page.pk, AuditEvent.Action.ASSISTED, actor_role(helper), staff_member=helper)
+        for kind, picture in assisted.scans:
+            PaperScan.objects.create(contribution=contribution, kind=kind, file=picture)
     if not media:
         # A text story is confirmed on submission, so it goes straight into the moderation workflow.
         start_moderation(contribution)

@@ -2,7 +2,8 @@
 
 Gone: the page and all its revisions, workflow states and admin log entries, the story's media files (original,
 published copy, thumbnail), its transcript and transcription job, a publication still under way, queued task
-payloads, its consent records and its contribution.
+payloads, its consent records, the photos or scans of paper kept from assisted sharing (a signed consent form, a
+story written on paper) with their files, and its contribution.
 Kept: a content-free AuditEvent ("withdrawn") and a tombstone of the story key's hash, so the contributor's link
 says what happened instead of "not found".
 Files are deleted once the database transaction commits, so a failed erasure never leaves a page without its media.
@@ -52,6 +53,9 @@ def erase_story(contribution: Contribution) -> None:
         # A publication still queued goes with its payload; one running finds its Publication gone and publishes
         # nothing (moderation.publication).
         task_payloads.delete_payloads(publish_decided_story, contribution.pk)
+        # Paper scans one by one, so each file is deleted on commit (moderation.models.consent.delete_paper_scan_file).
+        for scan in contribution.paper_scans.all():
+            scan.delete()
         contribution.delete()  # consent records and any pending publication go with it (on_delete=CASCADE)
         AuditEvent.record(story_ref, AuditEvent.Action.WITHDRAWN, AuditEvent.Actor.CONTRIBUTOR)
         if page is not None:

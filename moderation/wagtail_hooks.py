@@ -56,6 +56,7 @@ moderation_admin_urls = [
         name="take_down_on_request",
     ),
     path("story/<int:contribution_id>/audit/", review.audit_log, name="audit_log"),
+    path("story/<int:contribution_id>/paper/<int:scan_id>/", review.paper_scan, name="paper_scan"),
     path("choices/", choices.choices_queue, name="choices"),
     path("choices/<int:change_id>/", choices.decide_choices, name="decide_choices"),
 ]

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from stories.media_delivery import is_verified_admin, may_review_story
+from stories.media_delivery import STAFF_CACHE_CONTROL, MediaFile, is_verified_admin, may_review_story, serve_media
 from transcription.services import failed_story_ids
 
 from .. import policy, previews, publication, redaction, roles, takedown, workflows
@@ -26,6 +26,7 @@ from ..models import (
     ContributorReply,
     Decision,
     EditProposal,
+    PaperScan,
     Publication,
     Redaction,
     SafeguardingConcern,
@@ -182,6 +183,11 @@ def _review_context(request, contribution: Contribution, **overrides) -> dict:
         "paragraphs": paragraphs,
         "segments": segments,
         "consent": latest_consent(contribution),
+        # Who helped the person share (assisted sharing), and the paper kept privately with it: for moderators only.
+        "assisted": AuditEvent.objects.filter(story_ref=contribution.story_id, action=AuditEvent.Action.ASSISTED)
+        .select_related("staff_member")
+        .first(),
+        "paper_scans": list(contribution.paper_scans.all()),
         "task_state": task_state,
         "stage": _stage(contribution, task_state),
         "publication": _publication(contribution),
@@ -347,6 +353,17 @@ def take_down(request, contribution_id: int):
     takedown.take_down(contribution, request.user, **form.cleaned_data)
     messages.success(request, "The story is no longer published. The contributor has been told why and may appeal.")
     return redirect("moderation_admin:review", contribution_id=contribution.pk)
+
+
+@forbidden_as_403
+@require_GET
+def paper_scan(request, contribution_id: int, scan_id: int):
+    """A photo or scan of paper kept with an assisted story (a signed consent form, the story on paper), for its
+    reviewers only and never cached."""
+    _require_reviewer(request)
+    scan = get_object_or_404(PaperScan, pk=scan_id, contribution_id=contribution_id, contribution__story__isnull=False)
+    picture = MediaFile(scan.file, "image/jpeg", f"voicebox-paper-{scan.pk}.jpg")
+    return serve_media(request, picture, cache_control=STAFF_CACHE_CONTROL)
 
 
 @forbidden_as_403
