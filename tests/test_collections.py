@@ -151,6 +151,23 @@ def test_a_story_taken_down_or_narrowed_leaves_the_collection_and_new_packs_at_o
     assert CollectionStory.objects.filter(story=rivers).exists()
 
 
+def test_a_story_narrowed_to_researchers_only_leaves_the_collection(
+    client, ward_visit, django_capture_on_commit_callbacks
+):
+    kay_contribution = ward_visit[5]
+    with django_capture_on_commit_callbacks(execute=True):
+        narrowed = client.post(
+            f"/my-story/{kay_contribution.key}/choices/",
+            answers(audience="researchers", display_name="Kay Lowe"),
+        )
+    assert narrowed.status_code == 302
+    assert "The allotment" not in client.get("/collections/willow/").content.decode()
+    pack = open_pack(client, "willow")
+    assert "The allotment" not in pack.read("README.txt").decode()
+    assert not any("allotment" in name for name in pack.namelist())
+    assert "Collections for training and learning" in client.get("/collections/willow/").content.decode()
+
+
 def test_a_story_whose_consent_has_ended_is_left_out_before_the_sweeper_runs(client, ward_visit):
     collection, rivers, written, kay, rivers_contribution, _ = ward_visit
     consent = rivers_contribution.consents.get()
