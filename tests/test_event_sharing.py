@@ -123,6 +123,7 @@ def test_each_person_shares_in_turn_and_the_device_keeps_nothing_between_them(cl
     card = client.get("/share/event/card/")
     assert card.status_code == 200 and "no-store" in card["Cache-Control"]
     assert "Your key card" in card.content.decode()
+    assert 'href="/my-story/' not in card.content.decode()  # nothing there puts the key in the device's history
 
     # The session was flushed at the submit: nothing of their's answers is left, only the event and the card's key.
     assert set(client.session.keys()) == {"share_event", "share_event_card_key"}

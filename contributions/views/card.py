@@ -31,7 +31,9 @@ def qr_svg(link: str) -> str:
 
 
 @opens_story
-def key_card(request, contribution: Contribution, key: str):
+def key_card(request, contribution: Contribution, key: str, shared_device: bool = False):
+    """The card; on a shared device at an event (views/event.py) it links to nothing that holds the key, so the key
+    never enters the device's history."""
     link = request.build_absolute_uri(reverse("contributions:my_story", args=[key]))
     context = {
         "key": key,
@@ -40,5 +42,6 @@ def key_card(request, contribution: Contribution, key: str):
         "key_groups": grouped(key),
         # segno writes the SVG from the link alone (no markup of anyone's making), so it is safe to put in the page.
         "qr_code": mark_safe(qr_svg(link)),  # noqa: S308
+        "shared_device": shared_device,
     }
     return render(request, "contributions/my_story/card.html", context)

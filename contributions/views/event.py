@@ -45,4 +45,4 @@ def event_card(request):
     key = request.session.get(SESSION_CARD_KEY)
     if not key:
         return redirect("contributions:share_done")
-    return key_card(request, key=key)
+    return key_card(request, key=key, shared_device=True)

@@ -121,7 +121,7 @@ def test_the_key_card_at_an_event_comes_from_the_session_and_is_gone_for_the_nex
     key = link.rsplit("/", 2)[1]
     assert " ".join(grouped(key)) in page.content()  # their own key, on their card
     assert_no_axe_violations(page)
-    page.go_back()
+    page.get_by_role("link", name="Back to the end of sharing").click()
     page.wait_for_url("**/share/done/")
     page.get_by_role("button", name="I'm done: start again for the next person").click()
     page.wait_for_url("**/share/")
