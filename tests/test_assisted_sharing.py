@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from moderation.models import AuditEvent, ConsentRecord, Contribution, PaperScan, StoryStatus
-from moderation.workflows import perform_action
+from moderation.workflows import perform_action, start_moderation
 from services.responses import RESPONDERS
 from services.wagtail_hooks import COMMISSIONERS
 from stories.models import StoryPage
@@ -22,7 +22,7 @@ from tests import media_factory, sharing
 from tests.factories import site_tree
 from tests.moderators import make_user, moderator, peer_moderator, sign_in
 from tests.workers import run_queue
-from transcription.models import TranscriptionJob
+from transcription.models import Transcript, TranscriptionJob
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_a_typed_story_goes_from_the_admin_to_publication_with_its_own_key(clien
     assert "pat" not in public.lower().replace("path", "") and "help from" not in public
 
 
-def test_a_recording_from_a_phone_goes_to_transcription_like_any_recording(
+def test_a_recording_from_a_phone_goes_through_transcription_to_publication(
     tmp_path, django_capture_on_commit_callbacks
 ):
     site_tree()
@@ -117,6 +117,20 @@ def test_a_recording_from_a_phone_goes_to_transcription_like_any_recording(
     assert contribution.status == StoryStatus.PROCESSING  # the contributor checks the transcript before moderation
     assert contribution.story.media is not None
     assert TranscriptionJob.objects.filter(story=contribution.story).exists()
+    assert AuditEvent.objects.filter(action="assisted").exists()
+
+    # The worker's transcript (Whisper itself is tested in the transcription tests), checked by the contributor,
+    # then moderation and publication as for any recording.
+    page = contribution.story
+    segments = [{"start": 0.1, "end": 1.8, "text": "They listened to me.", "words": []}]
+    Transcript.objects.create(story=page, language="en", duration=2.0, model_name="test", segments=segments).confirm()
+    start_moderation(contribution)
+    with django_capture_on_commit_callbacks(execute=True):
+        perform_action(page.current_workflow_task_state, moderator("lead"), "publish")
+    run_queue("publication")
+    page.refresh_from_db()
+    page.media.refresh_from_db()
+    assert page.live and page.media.published_file.name
 
 
 def test_a_bad_answer_keeps_everything_typed_and_a_recording_already_checked(tmp_path):
