@@ -13,7 +13,9 @@ from playwright.sync_api import Page
 from contributions.models import EventStory, SharingEvent
 from contributions.views.card import grouped
 from moderation.models import Contribution
+from tests.browser.conftest import sign_in_to_admin
 from tests.browser.test_accessibility import assert_no_axe_violations
+from tests.moderators import peer_moderator
 
 pytestmark = [
     pytest.mark.browser,
@@ -139,3 +141,23 @@ def test_the_event_link_after_its_end_date_is_a_kind_axe_clean_410(live_server, 
     assert response.status == 410
     assert browser_page.get_by_role("heading", name="This event has ended").is_visible()
     assert_no_axe_violations(browser_page)
+
+
+def test_a_peer_worker_creates_an_event_in_the_admin_and_opens_its_link(live_server, browser_page):
+    """Under the admin's CSP with no script error: the form (its date pickers too), then the list with the link."""
+    page = browser_page
+    sign_in_to_admin(page, live_server, peer_moderator())
+    page.get_by_role("link", name="Sharing events").click()
+    page.get_by_role("link", name="Add sharing event").first.click()
+    today = timezone.localdate().isoformat()
+    page.fill("#id_name", "Allotment afternoon")
+    page.fill("#id_starts_on", today)
+    page.fill("#id_ends_on", today)
+    page.fill("#id_place", "Northside allotments")
+    page.fill("#id_facilitator", "Pat, peer worker")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/admin/snippets/contributions/sharingevent/")
+    event = SharingEvent.objects.get()
+    assert page.get_by_text(event.get_absolute_url()).is_visible()
+    page.goto(f"{live_server.url}{event.get_absolute_url()}")
+    assert page.get_by_role("heading", name="Share your story at Allotment afternoon").is_visible()
