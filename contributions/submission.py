@@ -129,11 +129,16 @@ def purge_abandoned_uploads() -> int:
 
 
 def submit_story(submission: Submission) -> Submitted:
+    scans: list[PaperScan] = []
     try:
         with transaction.atomic():
-            return _create(submission)
-    except IntegrityError:
-        if Contribution.objects.filter(idempotency_key=submission.idempotency_key).exists():
+            return _create(submission, scans)
+    except Exception as failure:
+        # Their rows were undone with the rest: the files written for them are nobody's, and are a person's paper.
+        for scan in scans:
+            scan.file.storage.delete(scan.file.name)
+        repeated = Contribution.objects.filter(idempotency_key=submission.idempotency_key)
+        if isinstance(failure, IntegrityError) and repeated.exists():
             raise AlreadySubmitted() from None
         raise
 
@@ -144,7 +149,7 @@ def paragraphs(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
 
 
-def _create(submission: Submission) -> Submitted:
+def _create(submission: Submission, scans: list[PaperScan]) -> Submitted:
     index = StoryIndexPage.objects.first()
     if index is None:
         raise SharingUnavailable()
@@ -204,7 +209,9 @@ def _create(submission: Submission) -> Submitted:
         helper = assisted.staff_member
         AuditEvent.record(page.pk, AuditEvent.Action.ASSISTED, actor_role(helper), staff_member=helper)
         for kind, picture in assisted.scans:
-            PaperScan.objects.create(contribution=contribution, kind=kind, file=picture)
+            scan = PaperScan(contribution=contribution, kind=kind, file=picture)
+            scans.append(scan)  # before it is saved: its file is written first, and then it is ours to remove
+            scan.save()
     if not media:
         # A text story is confirmed on submission, so it goes straight into the moderation workflow.
         start_moderation(contribution)

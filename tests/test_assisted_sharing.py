@@ -232,3 +232,22 @@ def test_peer_and_staff_moderators_see_the_way_in(make):
     page = helper.get(START)
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
     assert helper.get(f"{START}elsewhere/").status_code == 404
+
+
+def test_a_story_that_fails_to_save_leaves_no_scan_behind(monkeypatch):
+    """A failure after the scans were written (here the email that the story was received) undoes their rows, and
+    their files go too: nothing of the person's paper is left that no story refers to."""
+    from django.db import DatabaseError
+
+    site_tree()
+    pat = sign_in(peer_moderator())
+
+    def database_gone(*args, **kwargs):
+        raise DatabaseError("the database went away")
+
+    monkeypatch.setattr("contributions.submission.notify", database_gone)
+    answers = assisted_answers(consent_method=ConsentRecord.Method.SIGNED_FORM, consent_scan=photo())
+    with pytest.raises(DatabaseError):
+        pat.post(f"{START}paper/", {**answers, "story_scan": photo()})
+    assert not Contribution.objects.exists() and not PaperScan.objects.exists()
+    assert [path for path in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*.jpg")] == []
