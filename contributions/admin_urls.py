@@ -9,5 +9,6 @@ app_name = "contributions_assisted"
 urlpatterns = [
     path("", assisted.choose_way, name="choose"),
     path("done/", assisted.done, name="done"),
+    path("card/", assisted.card, name="card"),
     path("<slug:way>/", assisted.share_with_someone_view, name="share"),
 ]

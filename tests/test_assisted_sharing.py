@@ -71,10 +71,14 @@ def test_a_typed_story_goes_from_the_admin_to_publication_with_its_own_key(clien
     assert "no-store" in done["Cache-Control"]
     html = done.content.decode()
     key = re.search(r"<code data-story-key>([^<]+)</code>", html)[1]
-    assert f"/my-story/{key}/card/" in html
-    # Shown once: the page again, and the helper's session, hold no key.
+    assert f"{START}card/" in html and f"/my-story/{key}/card/" not in html
+    # Shown once: the page again holds no key; the card is printed once, from the session, by an address without it.
     again = pat.get(f"{START}done/").content.decode()
     assert key not in again and "shown on this page once" in again
+    card = pat.get(f"{START}card/")
+    assert card.status_code == 200 and "no-store" in card["Cache-Control"]
+    assert key[:4] in card.content.decode()
+    assert pat.get(f"{START}card/").status_code == 302
     assert key not in str(dict(pat.session))
 
     contribution = Contribution.objects.get()

@@ -4,12 +4,14 @@ story with them, asking the same questions as /share/ (the same forms), in the p
     /admin/share-with-someone/          how the person tells it: said and typed, a recording, a paper form
     /admin/share-with-someone/<way>/    the story, their choices against the consent text, how they agreed
     /admin/share-with-someone/done/     their private link and key, shown once, with a link to print their key card
+    /admin/share-with-someone/card/     their key card (contributions.views.card), once, from the session
 
 For peer moderators and staff moderators (contributions.assist_sharing, given through the group registry); 403 for
 every other role, whichever way they ask. The story is submitted as on /share/ (`submit_story` with `assisted`): the
 same draft, workflow and transcription; who helped goes in the audit log for moderators, never anywhere public.
 The key is kept only in the helper's session between the submit and the page that shows it, and taken out as it is
-shown, so the helper cannot open the story later unless the person gives them the key. Nothing here is cached.
+shown (the card likewise), so the helper cannot open the story later unless the person gives them the key: no page
+they saw has it in its address, and nothing here is cached.
 """
 
 import secrets
@@ -37,13 +39,15 @@ from ..submission import (
     release_upload,
     submit_story,
 )
+from .card import key_card
 from .share import CHOOSE_AGAIN, current_consent_text
 
 ASSIST_PERMISSION = "contributions.assist_sharing"
 # The recording checked for the story being entered, between a post with a problem and the next one.
 SESSION_MEDIA_ID = "assisted_media_id"
-# The story key waits here between the submit and the one page that shows it.
+# The story key waits here between the submit and the one page that shows it, then for the one card printed from it.
 SESSION_STORY_KEY = "assisted_story_key"
+SESSION_CARD_KEY = "assisted_card_key"
 TITLE = "Share a story with someone"
 AGREE_LABEL = "They heard or read the words above, and agreed to them for this story."
 
@@ -66,7 +70,9 @@ def for_helpers(view):
 
 
 def _forget_held(request) -> None:
-    """Erase a recording held for a story that was not sent: a fresh start is a new person."""
+    """Erase a recording held for a story that was not sent, and forget a card not printed: a fresh start is a new
+    person."""
+    request.session.pop(SESSION_CARD_KEY, None)
     if media := held_media(request.session.pop(SESSION_MEDIA_ID, None)):
         release_upload(media)
 
@@ -215,16 +221,18 @@ def _render(request, way, story, choices, assisted, *, token, held=None, status=
 def done(request):
     """The one page that shows the person's key: taken out of the helper's session as it is shown."""
     key = request.session.pop(SESSION_STORY_KEY, None)
+    if key:
+        request.session[SESSION_CARD_KEY] = key
     link = request.build_absolute_uri(reverse("contributions:my_story", args=[key])) if key else ""
-    card = request.build_absolute_uri(reverse("contributions:my_story_card", args=[key])) if key else ""
-    return render(
-        request,
-        "contributions/assisted/done.html",
-        {
-            "page_title": "Their private link",
-            "header_title": "Their private link",
-            "link": link,
-            "card": card,
-            "key": key,
-        },
-    )
+    context = {"page_title": "Their private link", "header_title": "Their private link", "link": link, "key": key}
+    return render(request, "contributions/assisted/done.html", context)
+
+
+@for_helpers
+def card(request):
+    """Their key card, printed once: opened from the session rather than by its /my-story/<key>/card/ address, so the
+    key never enters the helper's browser history, and taken out of the session as it is shown."""
+    key = request.session.pop(SESSION_CARD_KEY, None)
+    if not key:
+        return redirect("contributions_assisted:done")
+    return key_card(request, key=key, shared_device=True)

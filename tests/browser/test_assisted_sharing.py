@@ -43,6 +43,13 @@ def test_a_peer_worker_shares_a_story_with_someone(live_server, browser_page):
     key = page.locator("[data-story-key]").inner_text()
     assert Contribution.objects.get().channel == "assisted"
 
+    with page.expect_popup() as opened:
+        page.get_by_role("link", name="Print their key card").click()
+    card = opened.value
+    expect(card.get_by_text(key[:4]).first).to_be_visible()
+    assert key not in card.url
+    card.close()
+
     page.reload()
     expect(page.get_by_text("shown on this page once")).to_be_visible()
     assert key not in page.content()
