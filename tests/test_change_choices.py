@@ -218,3 +218,15 @@ def test_a_story_not_yet_published_keeps_the_change_for_its_publication(client, 
     story = contribution.story.specific
     story.refresh_from_db()
     assert story.live and story.display_name == ""
+
+
+def test_withdrawing_erases_a_waiting_change_with_the_name_it_asked_for(client, django_capture_on_commit_callbacks):
+    contribution = published_recording(django_capture_on_commit_callbacks, name="")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/my-story/{contribution.key}/choices/", answers(display_name="Priya Only-Here"))
+    assert ChoicesChange.objects.filter(display_name="Priya Only-Here").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/my-story/{contribution.key}/withdraw/").status_code == 302
+
+    assert not ChoicesChange.objects.exists() and not ConsentRecord.objects.exists()
