@@ -31,6 +31,7 @@ from stories.media_intake import store_upload
 from stories.media_publishing import make_published_copy
 from stories.models import ContentNote, HomePage, StoryFormat, StoryIndexPage, StoryPage, Theme
 
+from .collections import ensure_demo_collection
 from .lifecycle import ensure_stage_stories
 from .services import ensure_demo_service
 
@@ -162,6 +163,12 @@ def load_demo(*, log=print) -> None:
     ensure_demo_service()
     # Stories waiting at each step of moderation, made through the workflow itself (each in its own transaction).
     ensure_stage_stories(consent_text)
+    ensure_audio_story(index, themes, notes, log)
+    # A collection for a training session, of demo stories.
+    ensure_demo_collection()
+
+
+def ensure_audio_story(index: StoryIndexPage, themes: dict, notes: dict, log) -> None:
     if index.get_children().filter(slug=AUDIO_STORY.slug).exists():
         return
     try:

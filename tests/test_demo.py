@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.utils.html import escape
 from wagtail.models import Page, Site
 
+from demo.collections import STORY_SLUGS
 from demo.content import AUDIO_STORY, CONTENT_NOTES, DEMO_STORIES, THEMES
 from moderation.models import ConsentText
 from stories.links import published_media_url
@@ -63,6 +64,11 @@ def test_load_demo_builds_a_living_site(client):
         assert page.status_code == 200, story.url
         assert escape(story.paragraphs[0]) in page.content.decode()
         assert story.url in listing
+    # A collection of demo stories, in its order, with a training pack that opens.
+    collection = client.get("/collections/being-listened-to/").content.decode()
+    titles = [StoryPage.objects.get(slug=slug).title for slug in STORY_SLUGS]
+    assert sorted(titles, key=lambda title: collection.index(escape(title))) == titles
+    assert client.get("/collections/being-listened-to/training-pack.zip").status_code == 200
 
 
 def test_demo_stories_speak_in_varied_voices():
