@@ -47,6 +47,9 @@ REPLY_STEPS = (Action.DECLINE_REPLIED, Action.PAUSE_ANSWERED)
 # The contributor keeping control without erasing: taken down for now (by them, or by staff at their request) and put
 # back, and a lost private link replaced.
 FOR_NOW_STEPS = (Action.HIDDEN_BY_CONTRIBUTOR, Action.HIDDEN_ON_REQUEST, Action.PUT_BACK, Action.LINK_REISSUED)
+# The contributor changing their choices after sending: narrowing applies at once, widening is a moderator's light
+# decision, so how often a moderator said no to a wider audience is public too.
+CHOICES_STEPS = (Action.CHOICES_CHANGED, Action.CHOICES_TO_CHECK, Action.CHOICES_APPROVED, Action.CHOICES_DECLINED)
 
 APPEAL_OUTCOMES = (
     (Action.APPEAL_PUBLISHED, "Published after appeal"),
@@ -152,6 +155,7 @@ class ModerationReport:
             row("withdrawn", "Withdrawn by the contributor", lambda f: f.withdrawn),
             row("expired", "Unpublished when the contributor's consent ended", lambda f: f.expired),
             *(row(action, action.label, lambda f, a=action: f.for_now[a]) for action in FOR_NOW_STEPS),
+            *steps(CHOICES_STEPS, sub=False),
             row("median", "Median time from sharing to publication", lambda f: humanise(f.median_time_to_publish)),
             *steps(RESPONSE_STEPS, sub=False),
             row(
@@ -219,7 +223,14 @@ def _figures(stories: list[_StoryEvents]) -> Figures:
         safeguarding_handled=count(Action.SAFEGUARDING_HANDLED),
         steps={
             action: count(action)
-            for action in (*TRANSCRIPT_STEPS, *EDIT_STEPS, *DECLINE_STEPS, *REPLY_STEPS, *RESPONSE_STEPS)
+            for action in (
+                *TRANSCRIPT_STEPS,
+                *EDIT_STEPS,
+                *DECLINE_STEPS,
+                *REPLY_STEPS,
+                *CHOICES_STEPS,
+                *RESPONSE_STEPS,
+            )
         },
         appeals=count(Action.APPEAL_LODGED),
         appeal_outcomes=[(action, label, count(action)) for action, label in APPEAL_OUTCOMES],

@@ -72,7 +72,7 @@ def test_the_page_shows_status_what_was_sent_and_the_choices(client):
     assert 'Published\n        <span class="lifecycle-state">(to come)</span>' in html
     assert "Being prepared" not in html  # the recording steps don't apply to a written story
     assert f"{MARKER} in the words." in html and "More words." in html
-    assert "Everyone (published on the website)" in html and "A first name or a made-up name: Sam" in html
+    assert "Everyone, and researchers may study it" in html and "A name I choose: Sam" in html
     assert f'href="/my-story/{key}/withdraw/"' in html
     assert "116 123" in html
     assert "no-store" in response["Cache-Control"]
