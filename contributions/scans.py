@@ -12,9 +12,11 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_SCAN_BYTES = 20 * 1024 * 1024
-# A phone photo of an A4 page is about 12 million pixels; twice that of a 48-megapixel camera is still accepted.
-MAX_SCAN_PIXELS = 100_000_000
+# A phone photo of an A4 page is about 12 million pixels; a 48-megapixel camera's full picture still fits, and the
+# cap stays under Pillow's own warning limit (about 89 million).
+MAX_SCAN_PIXELS = 50_000_000
 FORMATS = {"JPEG", "PNG", "WEBP"}
+TOO_LARGE = "This picture has too many pixels to keep. Take a smaller photo."
 
 
 class ScanRejected(Exception):
@@ -30,9 +32,11 @@ def checked_scan(upload) -> ContentFile:
     try:
         with Image.open(upload, formats=sorted(FORMATS)) as picture:
             if picture.width * picture.height > MAX_SCAN_PIXELS:
-                raise ScanRejected("This picture is too large to keep. Take a smaller photo.")
+                raise ScanRejected(TOO_LARGE)
             upright = ImageOps.exif_transpose(picture).convert("RGB")
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+    except Image.DecompressionBombError:  # Pillow's own limit, met when the header is read
+        raise ScanRejected(TOO_LARGE) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ScanRejected("This is not a photo we can read. Take a photo (JPEG, PNG or WebP) of the form.") from None
     clean = io.BytesIO()
     upright.save(clean, "JPEG", quality=85)

@@ -173,6 +173,22 @@ def test_a_signed_form_needs_its_scan_and_a_picture_that_is_not_one_is_refused()
     assert not Contribution.objects.exists() and not PaperScan.objects.exists()
 
 
+@pytest.mark.parametrize("pixels", [(8_000, 8_000), (20_000, 20_000)], ids=["over our cap", "over Pillow's"])
+def test_a_picture_with_too_many_pixels_is_refused_before_it_is_decoded(pixels):
+    """A small file that would decode to a huge picture (a "bomb"): a 400 with a kind message, nothing kept."""
+    site_tree()
+    pat = sign_in(peer_moderator())
+    bomb = io.BytesIO()
+    Image.new("1", pixels).save(bomb, "PNG")
+    assert len(bomb.getvalue()) < 100_000
+    scan = SimpleUploadedFile("form.png", bomb.getvalue(), content_type="image/png")
+    answers = assisted_answers(consent_method=ConsentRecord.Method.SIGNED_FORM, consent_scan=scan)
+    response = pat.post(f"{START}said/", answers)
+    assert response.status_code == 400
+    assert "too many pixels to keep" in response.content.decode()
+    assert not Contribution.objects.exists() and not PaperScan.objects.exists()
+
+
 def test_the_consent_scan_is_private_for_moderators_and_erased_with_the_story(
     client, django_capture_on_commit_callbacks
 ):
