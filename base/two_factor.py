@@ -10,10 +10,8 @@ made, to the person themselves or to the superuser who issues them.
 """
 
 import base64
-from io import BytesIO
 
-import qrcode
-import qrcode.image.svg
+import segno
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
@@ -107,10 +105,8 @@ def pending_device(user) -> TOTPDevice:
 
 
 def qr_code_svg(device: TOTPDevice) -> str:
-    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = BytesIO()
-    image.save(buffer)
-    return buffer.getvalue().decode()
+    """The authenticator's address as an inline SVG QR code (drawn on the server: no script, no outside request)."""
+    return segno.make(device.config_url, error="m").svg_inline(scale=4)
 
 
 def secret_for_typing(device: TOTPDevice) -> str:

@@ -5,11 +5,14 @@ avatar service), nor is any of the admin's own assets (the translations catalogu
 the second step. The browser_page fixture fails a test on any script error or CSP violation in the console; every page
 here is also checked for violation events."""
 
+import io
 import re
 
 import pytest
+import zxingcpp
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from base.models import StandardPage
@@ -128,9 +131,13 @@ def test_setting_up_an_authenticator_works_under_the_admin_policy(watched, live_
 
     password_step(page, live_server, "newcomer")
     page.wait_for_url("**/admin/two-step/setup/**")
-    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
+    qr = page.get_by_role("img", name="QR code for your authenticator app")
+    expect(qr).to_be_visible()
     no_violations(page)
     device = TOTPDevice.objects.get(user=newcomer, confirmed=False)
+    # What a phone's camera sees: the code as Chromium drew it holds the authenticator's address, key included.
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
+    assert [code.text for code in decoded] == [device.config_url]
     code = str(totp(device.bin_key, device.step, device.t0, device.digits, device.drift)).zfill(6)
     code_field(page).fill(code)
     code_field(page).press("Enter")
