@@ -61,6 +61,7 @@ class ConsentRecord(models.Model):
     research_use = models.BooleanField()
     expires_on = models.DateField(null=True, blank=True)
     minimal_edits_preauthorised = models.BooleanField()
+
     class Method(models.TextChoices):
         """How the contributor agreed. On the website they tick the box themselves; when a peer worker or staff
         member shares a story with them (assisted sharing), the words are read to them, or they sign a paper form."""
