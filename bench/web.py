@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/web.py [--stories 10000] [--workers 2] [--seconds 15] [--connections 8]
                                   [--database-url postgres://...] [--redis-url redis://...]
+                                  [--embed 200] [--profile 60] [--compare REV] [--keep DIR]
 
 Builds a deployment of its own in a temporary directory (SQLite unless --database-url, local-memory cache unless
 --redis-url), loads the stories (text and audio, with paragraphs and transcripts drawn from a fixed vocabulary, so
@@ -13,10 +14,19 @@ query. wrk (apt-get install wrk) then measures, one after another:
 - a story page (an audio story with its player and transcript; anonymous, so served from the public page cache),
   for a first visit (no cookies) and for a returning reader (with the CSRF cookie a browser keeps),
 - the story index (/stories/, first page),
-- search (/search/?q=..., a different query from a list of 200 on each request; search is never cached),
+- search (/search/?q=..., never cached), twice: with new queries (a random one of 3,000 on each request, so nearly
+  every query is embedded afresh) and with 20 popular queries asked again and again (their vectors kept by
+  stories.embeddings.embed_query),
 - the very bytes of that story page saved as a static file and served by the same server (WhiteNoise).
 It prints requests per second and p50/p95 latency for each, the story page's throughput as a share of the static
 file's (target ≥ 0.5) and search's p95 (target ≤ 150 ms). Run it by hand on an otherwise idle machine.
+
+--profile N first times N searches in this process, before and after this tree's changes to a web process (numpy's
+BLAS threads, recent queries' vectors kept), query by query, and part by part (the words' query, embedding the
+query, scoring by meaning).
+--compare REV also serves the very same deployment with the code of the git revision REV (a temporary worktree) and
+measures search with both, one after the other, twice: before and after side by side, under the same load.
+--keep DIR keeps the deployment in DIR and reuses it when DIR already holds one (loading takes minutes).
 """
 
 import argparse
@@ -140,7 +150,8 @@ WORDS = [
     "cold",
     "warm",
 ]
-QUERY_COUNT = 200
+NEW_QUERY_COUNT = 3000
+POPULAR_QUERY_COUNT = 20
 RETURNING_READER_CSRF = "bench" + "0123456789abcdefghijklmnopqrstuvwxyz"[:27]
 SYLLABLES = [
     "ba",
@@ -321,6 +332,81 @@ def story_path(index) -> str:
     return story.url
 
 
+def load_or_reuse(args, corpus: Corpus) -> str:
+    """The path of the audio story to measure, in a deployment loaded now or kept from an earlier run (--keep)."""
+    from stories.models import StoryIndexPage
+
+    if args.keep and (VAR / "voicebox.sqlite3").exists():
+        print(f"Reusing the deployment kept in {VAR}")
+        return story_path(StoryIndexPage.objects.get(slug="stories"))
+    print(f"Loading {args.stories} stories ...")
+    return load_stories(args.stories, corpus, min(args.embed, args.stories))
+
+
+def profile_search(queries: list[str], count: int) -> None:
+    """Time `count` searches in this process, before and after (side by side, query by query) and part by part;
+    print p50 and p95 of each in ms.
+
+    Before is how a web process searched until 2026-12-06 in the two ways that can be switched here: numpy's BLAS
+    with a thread per core, and every query embedded afresh. After, a web process has one BLAS thread
+    (voicebox/wsgi.py) and keeps recent queries' vectors (stories.embeddings.embed_query): a new query is still
+    embedded, a repeated one is not. The rest of the code is this tree's in both (--compare measures all of it).
+    """
+    from django.test import Client
+    from threadpoolctl import threadpool_limits
+
+    from stories import embeddings, search
+    from stories.listing import StoryFilters
+    from stories.models import StoryVector
+    from stories.vector_index import vector_index
+
+    def timed(function, *arguments) -> float:
+        started = time.perf_counter()
+        function(*arguments)
+        return (time.perf_counter() - started) * 1000
+
+    client, filters, index = Client(HTTP_HOST=HOST), StoryFilters(), vector_index()
+    client.get("/search/", {"q": "warm up"})
+    parts: dict[str, list[float]] = {}
+    queries = [query.replace("+", " ") for query in queries[: count * 2]]
+    for before, query, previous in zip(queries[::2], queries[1::2], ["warm up", *queries[1::2]], strict=False):
+        # Scoring is timed with a vector already made (the previous query's) whose scores the index does not hold.
+        with threadpool_limits(os.cpu_count(), user_api="blas"):
+            measured = {"before: search": timed(client.get, "/search/", {"q": before})}
+            measured["before: score"] = timed(
+                index.nearest,
+                StoryVector.Kind.PASSAGE,
+                embeddings.embed_query(previous),
+                search.MEANING_CANDIDATES,
+                search.MEANING_MIN_SCORE,
+            )
+        # Idle BLAS threads spin for a while before they sleep: left spinning, they would slow what is timed next.
+        time.sleep(0.2)
+        with threadpool_limits(1, user_api="blas"):
+            measured |= {
+                "after: search, new": timed(client.get, "/search/", {"q": query}),
+                # The previous query's vector is kept; its scores are not (the index keeps only the last query's).
+                "after: search, kept": timed(client.get, "/search/", {"q": previous}),
+                "words' query": timed(search._keyword_matches, query, filters),
+                "embed the query": timed(embeddings.engine().embed, [query], "query"),
+                "kept query vector": timed(embeddings.embed_query, query),
+            }
+            vector, words = embeddings.embed_query(query), search._keyword_matches(query, filters)
+            measured["after: score"] = timed(
+                index.nearest, StoryVector.Kind.PASSAGE, vector, search.MEANING_CANDIDATES, search.MEANING_MIN_SCORE
+            )
+            measured["rank words' matches"] = timed(
+                index.nearest, StoryVector.Kind.PASSAGE, vector, len(words), -1.0, words
+            )
+        for part, milliseconds in measured.items():
+            parts.setdefault(part, []).append(milliseconds)
+        time.sleep(0.2)
+    print(f"\nOne search in process, {count} queries each way (ms):\n{'':22}{'p50':>8}{'p95':>8}")
+    for part, values in sorted(parts.items(), key=lambda item: not item[0].startswith(("before", "after"))):
+        values.sort()
+        print(f"{part:22}{values[len(values) // 2]:>8.1f}{values[int(len(values) * 0.95)]:>8.1f}")
+
+
 def wrk_script(directory: Path, queries: list[str]) -> Path:
     """wrk's Lua hooks: a search query per request (when given), and p50/p95 in microseconds at the end."""
     quoted = ", ".join(f'"{query}"' for query in queries)
@@ -345,14 +431,21 @@ end
     return script
 
 
-def measure(url: str, args, queries: list[str] = (), connections: int | None = None, cookie: str | None = None) -> dict:
+def measure(
+    url: str,
+    args,
+    queries: list[str] = (),
+    connections: int | None = None,
+    cookie: str | None = None,
+    seconds: int | None = None,
+) -> dict:
     with tempfile.TemporaryDirectory() as directory:
         script = wrk_script(Path(directory), list(queries))
         command = [
             "wrk",
             "-t1",
             f"-c{connections or args.connections}",
-            f"-d{args.seconds}s",
+            f"-d{seconds or args.seconds}s",
             "--timeout",
             "10s",
             "-s",
@@ -384,6 +477,53 @@ def wait_until_up(url: str, server: subprocess.Popen) -> None:
     raise SystemExit("gunicorn did not answer within 40 seconds.")
 
 
+def start_server(root: Path, args) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving the deployment with the code in `root` (this tree, or a worktree for --compare)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "voicebox.wsgi", "-b", f"{HOST}:{port}", "-w", str(args.workers)],
+        cwd=root,
+        env={**os.environ, "STATIC_ROOT": str(ROOT / "static_collected")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    return server, f"http://{HOST}:{port}"
+
+
+def measure_searches(base: str, args, new: list[str], popular: list[str]) -> dict:
+    connections = args.search_connections
+    # Each worker reads the story vectors on its first search, and keeps the popular queries' vectors from then on.
+    measure(base + "/search/", args, popular, connections=connections, seconds=3)
+    return {
+        "search, new": measure(base + "/search/", args, new, connections=connections),
+        "search, popular": measure(base + "/search/", args, popular, connections=connections),
+    }
+
+
+def compare_searches(revision: str, story: str, args, new: list[str], popular: list[str]) -> None:
+    """Search served by the code of `revision` and by this tree, alternately, on the same deployment."""
+    tree = Path(tempfile.mkdtemp(prefix="voicebox-web-bench-rev-"))
+    subprocess.run(["git", "worktree", "add", "--detach", str(tree), revision], cwd=ROOT, check=True)
+    rows = []
+    try:
+        for _ in range(2):
+            for name, root in ((revision, tree), ("this tree", ROOT)):
+                server, base = start_server(root, args)
+                try:
+                    wait_until_up(base + story, server)
+                    rows.append((name, measure_searches(base, args, new, popular)))
+                finally:
+                    server.terminate()
+                    server.wait(timeout=30)
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=True)
+    print(f"\nSearch before ({revision}) and after (this tree), alternately, p50 / p95 ms:")
+    print(f"{'':14}{'search, new':>22}{'search, popular':>22}")
+    for name, results in rows:
+        cells = "".join(f"{r['p50']:>12.0f} / {r['p95']:<7.0f}" for r in results.values())
+        print(f"{name[:14]:14}{cells}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=10_000)
@@ -395,7 +535,15 @@ def main() -> int:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--embed", type=int, default=200, help="How many stories to embed for real.")
+    parser.add_argument("--profile", type=int, default=60, help="How many searches to time in process, part by part.")
+    parser.add_argument("--compare", default="", help="A git revision whose search to measure beside this tree's.")
+    parser.add_argument("--keep", default="", help="Keep the deployment in this directory; reuse it if it is there.")
     args = parser.parse_args()
+    if args.keep:
+        global VAR
+        shutil.rmtree(VAR, ignore_errors=True)
+        VAR = Path(args.keep).resolve()
+        VAR.mkdir(parents=True, exist_ok=True)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed as the load generator: apt-get install -y wrk")
 
@@ -406,9 +554,13 @@ def main() -> int:
     from django.conf import settings
     from django.test import Client
 
-    print(f"Loading {args.stories} stories into {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} ...")
+    print(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
     corpus = Corpus(random.Random(2026))
-    story = load_stories(args.stories, corpus, min(args.embed, args.stories))
+    story = load_or_reuse(args, corpus)
+    new_queries = corpus.queries(NEW_QUERY_COUNT)
+    popular_queries = new_queries[:POPULAR_QUERY_COUNT]
+    if args.profile:
+        profile_search(new_queries, args.profile)
 
     # The story page's own bytes, as a file the same server serves statically.
     page = Client(HTTP_HOST=HOST).get(story)
@@ -416,18 +568,9 @@ def main() -> int:
     STATIC_COPY.parent.mkdir(parents=True, exist_ok=True)
     STATIC_COPY.write_bytes(page.content)
 
-    port = free_port()
-    base = f"http://{HOST}:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "voicebox.wsgi", "-b", f"{HOST}:{port}", "-w", str(args.workers)],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    server, base = start_server(ROOT, args)
     try:
         wait_until_up(base + story, server)
-        queries = corpus.queries(QUERY_COUNT)
         for url in (base + story, base + "/stories/", base + "/static/bench/story-page.html"):
             urllib.request.urlopen(url).read()  # noqa: S310 (warm the page cache and each worker)
         results = {
@@ -436,14 +579,17 @@ def main() -> int:
             # A returning reader, whose browser already holds its CSRF cookie.
             "story, return": measure(base + story, args, cookie=f"csrftoken={RETURNING_READER_CSRF}"),
             "story index": measure(base + "/stories/", args),
-            "search": measure(base + "/search/", args, queries, connections=args.search_connections),
+            **measure_searches(base, args, new_queries, popular_queries),
             "static file": measure(base + "/static/bench/story-page.html", args),
         }
+        if args.compare:
+            compare_searches(args.compare, story, args, new_queries, popular_queries)
     finally:
         server.terminate()
         server.wait(timeout=30)
         STATIC_COPY.unlink(missing_ok=True)
-        shutil.rmtree(VAR, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(VAR, ignore_errors=True)
 
     setup = (
         f"gunicorn with {args.workers} sync workers, wrk with {args.connections} connections"
@@ -459,7 +605,7 @@ def main() -> int:
         )
     ratio = results["story page"]["rps"] / results["static file"]["rps"]
     print(f"\nstory page / static file throughput: {ratio:.2f} (target ≥ 0.5)")
-    print(f"search p95: {results['search']['p95']:.0f} ms (target ≤ 150 ms)")
+    print(f"search p95: {results['search, new']['p95']:.0f} ms with new queries (target ≤ 150 ms)")
     return 0
 
 
