@@ -26,7 +26,6 @@ from django.utils.text import slugify
 from moderation.erasure import erase_media
 from moderation.models import AuditEvent, ConsentRecord, ConsentText, Contribution, PaperScan, StoryStatus
 from moderation.notifications import notify
-from moderation.roles import actor_role
 from moderation.workflows import start_moderation
 from stories.media_intake import store_upload
 from stories.models import ContentNote, StoryFormat, StoryIndexPage, StoryMedia, StoryPage, Theme
@@ -207,7 +206,7 @@ def _create(submission: Submission, scans: list[PaperScan]) -> Submitted:
     AuditEvent.record(page.pk, AuditEvent.Action.SUBMITTED, AuditEvent.Actor.CONTRIBUTOR, channel=submission.channel)
     if assisted := submission.assisted:
         helper = assisted.staff_member
-        AuditEvent.record(page.pk, AuditEvent.Action.ASSISTED, actor_role(helper), staff_member=helper)
+        AuditEvent.record(page.pk, AuditEvent.Action.ASSISTED, AuditEvent.actor_for(helper), staff_member=helper)
         for kind, picture in assisted.scans:
             scan = PaperScan(contribution=contribution, kind=kind, file=picture)
             scans.append(scan)  # before it is saved: its file is written first, and then it is ours to remove

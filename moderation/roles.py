@@ -9,8 +9,6 @@ from django.db.models import Q
 from wagtail import hooks
 from wagtail.models import GroupPagePermission
 
-from .models import AuditEvent
-
 MODERATORS = "Moderators"
 PEER_MODERATORS = "Peer moderators"
 # Reserved for the themes and research work: researchers see stories whose contributors chose research use.
@@ -69,13 +67,6 @@ def can_take_down(user) -> bool:
     """Whether this user may unpublish a published story (as a recorded decision): staff moderators and superusers,
     the team leads, not peer moderators."""
     return user.is_authenticated and user.is_active and (user.is_superuser or _in_group(user, MODERATORS))
-
-
-def actor_role(user) -> str:
-    """The audit log's role for an action by this user (None means the system acted)."""
-    if user is None or not user.is_authenticated:
-        return AuditEvent.Actor.SYSTEM
-    return AuditEvent.Actor.PEER_MODERATOR if is_peer_moderator(user) else AuditEvent.Actor.MODERATOR
 
 
 def with_review_right():

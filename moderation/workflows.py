@@ -55,7 +55,7 @@ WORKFLOW_NAME = "Voicebox moderation"
 
 def record(contribution: Contribution, action: AuditEvent.Action, user=None, policy_code: str = "") -> None:
     # The audit log refers to a story by its page id, as the share flow and erasure do.
-    AuditEvent.record(contribution.story_id, action, roles.actor_role(user), policy_code)
+    AuditEvent.record(contribution.story_id, action, AuditEvent.actor_for(user), policy_code)
 
 
 # --- Setting the workflow up ------------------------------------------------------------------------------------

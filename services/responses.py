@@ -93,7 +93,7 @@ def publish(item: Response | ResponseReply, user) -> None:
     item.status = Response.Status.PUBLISHED
     item.published_at = timezone.now()
     item.save(update_fields=["status", "published_at"])
-    AuditEvent.record(story_id, _DECISION_ACTIONS[type(item)][0], roles.actor_role(user))
+    AuditEvent.record(story_id, _DECISION_ACTIONS[type(item)][0], AuditEvent.actor_for(user))
     if isinstance(item, Response) and item.records_change:
         AuditEvent.record(story_id, AuditEvent.Action.CHANGE_RECORDED, AuditEvent.Actor.RESPONDER)
 
@@ -106,7 +106,7 @@ def decline(item: Response | ResponseReply, user, code: str, note: str) -> None:
     item.decline_code = code
     item.decision_note = note
     item.save(update_fields=["status", "decline_code", "decision_note"])
-    AuditEvent.record(_story_id(item), _DECISION_ACTIONS[type(item)][1], roles.actor_role(user), code)
+    AuditEvent.record(_story_id(item), _DECISION_ACTIONS[type(item)][1], AuditEvent.actor_for(user), code)
 
 
 @transaction.atomic

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from .. import roles
+
 
 class AuditEvent(models.Model):
     """What happened to a story, when, and by which kind of actor. Never the story's content.
@@ -90,6 +92,13 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} story {self.story_ref}: {self.action}"
+
+    @classmethod
+    def actor_for(cls, user) -> str:
+        """The audit log's role for an action by this user (None means the system acted)."""
+        if user is None or not user.is_authenticated:
+            return cls.Actor.SYSTEM
+        return cls.Actor.PEER_MODERATOR if roles.is_peer_moderator(user) else cls.Actor.MODERATOR
 
     @classmethod
     def record(
