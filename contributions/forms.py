@@ -14,6 +14,8 @@ from base import abuse
 from moderation.models import ConsentRecord, ConsentText
 from stories.models import ContentNote, StoryPerspective, Theme
 
+from .submission import Submission
+
 WRITE, UPLOAD, RECORD = "write", "upload", "record"
 METHOD_CHOICES = [
     (WRITE, "Write it"),
@@ -451,3 +453,27 @@ class AssistedForm(forms.Form):
         if self.way == PAPER and not cleaned.get("story_scan") and "story_scan" not in self.errors:
             self.add_error("story_scan", "Add a photo or scan of the paper form their story is written on.")
         return cleaned
+
+
+def answers_as_submission(story: StoryForm, choices: ChoicesForm, **way) -> Submission:
+    """A person's answers on the story and choices forms (both valid), as `submit_story` takes them; `way` is what
+    the way they shared adds: the recording, the consent text they saw, the form's token, the channel."""
+    answers = choices.cleaned_data
+    return Submission(
+        title=story.cleaned_data["title"],
+        text=story.cleaned_data.get("text", ""),
+        stated_language=story.cleaned_data["language"],
+        perspective=story.cleaned_data["perspective"],
+        audience=answers["audience"],
+        identity=answers["identity"],
+        media_use=answers.get("media_use") or ConsentRecord.MediaUse.PUBLISH_MEDIA,
+        research_use=answers["research_use"],
+        expires_on=answers["expires_on"],
+        minimal_edits_preauthorised=answers["minimal_edits"],
+        display_name=answers["display_name"],
+        email=answers["email"],
+        content_notes=list(answers["content_notes"]),
+        themes=list(answers["themes"]),
+        suggested_theme=answers["suggested_theme"],
+        **way,
+    )

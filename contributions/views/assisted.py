@@ -27,13 +27,22 @@ from moderation.models import ConsentRecord, Contribution, PaperScan
 from stories.media_intake import MediaRejected
 from stories.upload_handlers import capped_uploads, uploaded_media
 
-from ..forms import ASSISTED_WAYS, PAPER, RECORDING, UPLOAD, WRITE, AssistedForm, ChoicesForm, StoryForm
+from ..forms import (
+    ASSISTED_WAYS,
+    PAPER,
+    RECORDING,
+    UPLOAD,
+    WRITE,
+    AssistedForm,
+    ChoicesForm,
+    StoryForm,
+    answers_as_submission,
+)
 from ..scans import ScanRejected, checked_scan
 from ..submission import (
     AlreadySubmitted,
     Assisted,
     SharingUnavailable,
-    Submission,
     held_media,
     hold_upload,
     release_upload,
@@ -136,26 +145,12 @@ def share_with_someone(request, way: str):
     scans = _checked_scans(assisted)
     if not all(valid) or story.errors or assisted.errors:
         return _render(request, way, story, choices, assisted, token=token, held=held, status=400)
-    answers = choices.cleaned_data
-    submission = Submission(
-        title=story.cleaned_data["title"],
-        text=story.cleaned_data.get("text", ""),
+    submission = answers_as_submission(
+        story,
+        choices,
         media=held,
-        stated_language=story.cleaned_data["language"],
-        perspective=story.cleaned_data["perspective"],
         consent_text=consent_text,
-        audience=answers["audience"],
-        identity=answers["identity"],
-        media_use=answers.get("media_use") or ConsentRecord.MediaUse.PUBLISH_MEDIA,
-        research_use=answers["research_use"],
-        expires_on=answers["expires_on"],
-        minimal_edits_preauthorised=answers["minimal_edits"],
-        display_name=answers["display_name"],
-        email=answers["email"],
         idempotency_key=token,
-        content_notes=list(answers["content_notes"]),
-        themes=list(answers["themes"]),
-        suggested_theme=answers["suggested_theme"],
         channel=Contribution.Channel.ASSISTED,
         assisted=Assisted(
             staff_member=request.user, consent_method=assisted.cleaned_data["consent_method"], scans=scans

@@ -27,12 +27,22 @@ from django_ratelimit.decorators import ratelimit
 from wagtail.models import Site
 
 from base import abuse
-from moderation.models import ConsentRecord, ConsentText, Contribution
+from moderation.models import ConsentText, Contribution
 from stories.media_intake import MediaRejected
 from stories.upload_handlers import capped_uploads, uploaded_media
 
 from ..events import event_in_session, start_afresh
-from ..forms import METHOD_CHOICES, RECORD, WRITE, CheckForm, ChoicesForm, HowForm, ShareStepForm, StoryForm
+from ..forms import (
+    METHOD_CHOICES,
+    RECORD,
+    WRITE,
+    CheckForm,
+    ChoicesForm,
+    HowForm,
+    ShareStepForm,
+    StoryForm,
+    answers_as_submission,
+)
 from ..models import SharingHelp
 from ..submission import (
     AlreadySubmitted,
@@ -328,26 +338,12 @@ class CheckStepView(View):
         if not is_media and (unused := held_media(flow.media_id)):
             # They added a recording, then chose to write instead: the recording is not part of the story.
             release_upload(unused)
-        answers = choices.cleaned_data
-        return Submission(
-            title=story.cleaned_data["title"],
-            text=story.cleaned_data.get("text", ""),
+        return answers_as_submission(
+            story,
+            choices,
             media=media,
-            stated_language=story.cleaned_data["language"],
-            perspective=story.cleaned_data["perspective"],
             consent_text=choices.consent_text,
-            audience=answers["audience"],
-            identity=answers["identity"],
-            media_use=answers.get("media_use") or ConsentRecord.MediaUse.PUBLISH_MEDIA,
-            research_use=answers["research_use"],
-            expires_on=answers["expires_on"],
-            minimal_edits_preauthorised=answers["minimal_edits"],
-            display_name=answers["display_name"],
-            email=answers["email"],
             idempotency_key=flow.token,
-            content_notes=list(answers["content_notes"]),
-            themes=list(answers["themes"]),
-            suggested_theme=answers["suggested_theme"],
             channel=self.channel(flow, media),
             event=flow.event,
         )
