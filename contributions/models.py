@@ -83,12 +83,12 @@ class SharingEvent(models.Model):
     """An event or workshop where people share their stories in turn on a shared device, through its own link.
 
     The link opens the normal share flow for one person at a time; the device keeps nothing between people (see
-    views/event.py). The link stops working after the end date, so a forgotten tab or a photo of the link does not
-    keep the event open.
+    views/event.py). The link works from the start date to the end date: a link sent out beforehand does not open a
+    shared device early, and a forgotten tab or a photo of the link does not keep the event open.
     """
 
     name = models.CharField(max_length=200)
-    starts_on = models.DateField()
+    starts_on = models.DateField(help_text="The event's link starts working on this day.")
     ends_on = models.DateField(help_text="The event's link stops working after this day.")
     place = models.CharField(max_length=200)
     facilitator = models.CharField(max_length=200, help_text="Who runs it: a person, or a team.")
@@ -121,6 +121,9 @@ class SharingEvent(models.Model):
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The event can't end before it starts."})
+
+    def has_started(self) -> bool:
+        return timezone.localdate() >= self.starts_on
 
     def is_over(self) -> bool:
         return timezone.localdate() > self.ends_on

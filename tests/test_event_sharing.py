@@ -100,6 +100,20 @@ def test_the_event_link_welcomes_never_cached_and_not_indexed(client):
     assert client.get("/share/event/not-a-real-event-token-000/").status_code == 404
 
 
+def test_the_event_link_answers_a_kind_not_started_page_before_its_start_date(client):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    event = an_event(starts_on=tomorrow, ends_on=tomorrow)
+    for response in (client.get(event.get_absolute_url()), client.post(event.get_absolute_url())):
+        assert response.status_code == 403 and "no-store" in response["Cache-Control"]
+        html = response.content.decode()
+        assert "This event hasn't started yet" in html and "Recovery College open day" in html
+        assert 'href="/share/"' in html and "Samaritans" in html
+    assert "share_event" not in client.session  # the early link started nothing
+
+    on_its_first_day = an_event(starts_on=timezone.localdate(), ends_on=tomorrow)
+    assert client.get(on_its_first_day.get_absolute_url()).status_code == 200
+
+
 def test_the_event_link_answers_a_kind_410_after_its_end_date(client):
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     event = an_event(starts_on=yesterday - datetime.timedelta(days=2), ends_on=yesterday)

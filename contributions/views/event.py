@@ -1,7 +1,8 @@
 """Sharing at an event, on a shared device: /share/event/<token>/ opens the normal share flow for one person at a
 time, and the device keeps nothing between people.
 
-    GET  /share/event/<token>/   the event's welcome, with "Start"; a kind "this event has ended" (410) after its end
+    GET  /share/event/<token>/   the event's welcome, with "Start"; a kind "not started yet" (403) before its start
+                                 date and "this event has ended" (410) after its end date
     POST /share/event/<token>/   start afresh for the next person: their answers, held recording and key are gone
     GET  /share/event/card/      the key card of the person who has just shared, until the next person starts
 
@@ -28,6 +29,8 @@ from .share import ShareFlow
 @require_http_methods(["GET", "POST"])
 def open_event(request, token: str):
     event = get_object_or_404(SharingEvent, token=token)
+    if not event.has_started():
+        return render(request, "contributions/share/event_not_started.html", {"event": event}, status=403)
     if event.is_over():
         return render(request, "contributions/share/event_ended.html", {"event": event}, status=410)
     if request.method == "POST":
