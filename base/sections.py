@@ -17,6 +17,9 @@ STORY_SECTIONS = "story_page_sections"
 # The contributor's private page (/my-story/<key>/), after where the story is: functions take the request and the
 # story page, and must say nothing of who did anything with it.
 MY_STORY_SECTIONS = "my_story_sections"
+# A story's review screen in the admin, after the contributor's replies: functions take the request (a reviewer of
+# this story) and the story page.
+REVIEW_SECTIONS = "story_review_sections"
 
 
 def rendered_sections(hook_name: str, request: HttpRequest, *about) -> list[str]:

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.utils import timezone
+from wagtail import hooks
 
 from base import abuse
 from moderation.models import ConsentRecord, ConsentText
@@ -64,6 +65,11 @@ PERSPECTIVE_CHOICES = [("", "I'd rather not say"), *StoryPerspective.choices]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 MAX_STORY_CHARACTERS = 50_000
+
+# Optional questions other apps add to the story step, without this app knowing them (services asks which service
+# the story is about). Each function registered for this Wagtail hook returns {field name: form field}; the answers
+# travel in Submission.added_answers and reach the app through `submission.story_submitted`.
+STORY_QUESTIONS_HOOK = "share_story_questions"
 
 
 class HintedBoundField(BoundField):
@@ -186,6 +192,15 @@ class StoryForm(ShareStepForm):
             if has_held_media:
                 self.fields["media"].label = "Choose a different recording (optional)"
                 self.fields["media"].help_text = "Only if you want to replace the one you've already added."
+        self.added_questions = []
+        for add_questions in hooks.get_hooks(STORY_QUESTIONS_HOOK):
+            questions = add_questions()
+            self.fields.update(questions)
+            self.added_questions += list(questions)
+
+    @property
+    def added_fields(self) -> list[BoundField]:
+        return [self[name] for name in self.added_questions]
 
     def clean(self):
         cleaned = super().clean()
@@ -475,5 +490,6 @@ def answers_as_submission(story: StoryForm, choices: ChoicesForm, **way) -> Subm
         content_notes=list(answers["content_notes"]),
         themes=list(answers["themes"]),
         suggested_theme=answers["suggested_theme"],
+        added_answers={name: story.cleaned_data[name] for name in story.added_questions},
         **way,
     )

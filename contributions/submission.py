@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core.files import File
 from django.db import DatabaseError, IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -32,6 +33,10 @@ from stories.models import ContentNote, StoryFormat, StoryIndexPage, StoryMedia,
 from transcription.services import request_transcription
 
 from .models import EventStory, HeldUpload, SharingEvent
+
+# Sent inside the submission's transaction once the draft story exists, with `story` (the StoryPage) and `answers`
+# (Submission.added_answers): how an app that added a question to the share flow receives its answer.
+story_submitted = Signal()
 
 # A recording held for a form nobody sends is erased after this long.
 HELD_UPLOAD_LIFETIME = datetime.timedelta(hours=24)
@@ -79,6 +84,8 @@ class Submission:
     event: SharingEvent | None = None
     # Entered with the person in the admin by a peer worker or staff member (assisted sharing), or None.
     assisted: Assisted | None = None
+    # Answers to the questions other apps add to the story step (forms.STORY_QUESTIONS_HOOK), by field name.
+    added_answers: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -211,6 +218,7 @@ def _create(submission: Submission, scans: list[PaperScan]) -> Submitted:
             scan = PaperScan(contribution=contribution, kind=kind, file=picture)
             scans.append(scan)  # before it is saved: its file is written first, and then it is ours to remove
             scan.save()
+    story_submitted.send(sender=Submission, story=page, answers=submission.added_answers)
     if not media:
         # A text story is confirmed on submission, so it goes straight into the moderation workflow.
         start_moderation(contribution)

@@ -1,16 +1,21 @@
-"""The admin screens of services: a responder's stories and response form, and the moderators' check of responses."""
+"""The admin screens of services: a responder's stories and response form, the moderators' check of responses, and
+their finding in the directory a service a contributor named in words."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from moderation import roles
+from stories.governance import review_url
+from stories.media_delivery import may_review_story
 
 from . import commissioning, responses
-from .forms import DecisionForm, ResponseForm
-from .models import Response
+from .forms import DecisionForm, MapServiceForm, ResponseForm
+from .models import Response, ServiceNamedInWords, StoryService
 
 
 def _responder(request):
@@ -97,6 +102,37 @@ def decide(request, pk: int):
 def decide_reply(request, pk: int):
     _reviewer(request)
     return _decide(request, get_object_or_404(responses.pending_replies(), pk=pk), f"c{pk}", "replies")
+
+
+def map_named_service(request, pk: int):
+    """A moderator who may review the story finds the service the contributor named in words in the directory: the
+    contributor named it, so the link is theirs (confirmed), and the words are no longer needed."""
+    named = get_object_or_404(ServiceNamedInWords.objects.select_related("story"), pk=pk)
+    story = named.story.specific
+    if not (roles.can_review(request.user) and may_review_story(request.user, story)):
+        raise PermissionDenied
+    form = MapServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link, _ = StoryService.objects.get_or_create(story=story, service=form.cleaned_data["service"])
+        link.source = StoryService.Source.CONTRIBUTOR
+        link.save()  # the contributor's own naming: confirmed (StoryService.save)
+        named.delete()
+        if story.live:  # already published: its new service hears of it now, as at publication
+            transaction.on_commit(lambda: responses.alert_responders(story.pk, [link.service_id]))
+        messages.success(request, f"The story is now linked to {link.service.name}, as the contributor named it.")
+        return redirect(review_url(story) or "services_admin:review")
+    context = {"page_title": "Find the service they named", "named": named, "story": story, "form": form}
+    return TemplateResponse(request, "services/admin/map_service.html", context, status=400 if form.errors else 200)
+
+
+def named_services_section(request, story) -> str:
+    """On the story's review screen: the services the contributor named, and their words to find in the directory."""
+    links = StoryService.objects.filter(story=story).select_related("service").order_by("service__name")
+    named = [(words, MapServiceForm(auto_id=f"named-{words.pk}-%s")) for words in story.services_named_in_words.all()]
+    if not links and not named:
+        return ""
+    context = {"links": links, "named": named}
+    return render_to_string("services/admin/review_section.html", context, request=request)
 
 
 COMMISSIONING_PERMISSION = "services.view_commissioning"

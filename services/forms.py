@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.html import format_html, format_html_join
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from moderation import policy
@@ -11,6 +12,46 @@ from .models import Responder, Response, Service, StoryService
 from .responses import RESPONDERS
 
 BODY_MAX = 4000
+# The share flow's question (contributions.forms.STORY_QUESTIONS_HOOK): its field's name in the story step.
+SHARE_QUESTION = "service_named"
+
+
+class ServiceNameInput(forms.TextInput):
+    """A text box that offers the directory's names as the person types: the browser's own <datalist>, so it needs
+    no JavaScript, and any other words are still taken."""
+
+    def __init__(self):
+        super().__init__(attrs={"list": "service-names", "autocomplete": "off"})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        names = Service.objects.values_list("name", flat=True)
+        options = format_html_join("", '<option value="{}"></option>', ((name,) for name in names))
+        box = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="service-names">{}</datalist>', box, options)
+
+
+def share_question() -> dict[str, forms.Field]:
+    return {
+        SHARE_QUESTION: forms.CharField(
+            required=False,
+            max_length=160,
+            label="Which service is your story about? (optional)",
+            help_text="Start typing to choose it from our list, or write its name. Once your story is published, "
+            "the service can read it and may respond; it never sees your story before.",
+            error_messages={"max_length": "Please keep the service's name to 160 characters or fewer."},
+            widget=ServiceNameInput(),
+        )
+    }
+
+
+class MapServiceForm(forms.Form):
+    """A moderator finds the service a contributor named in words in the directory."""
+
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.all(),
+        label="The service in our list",
+        error_messages={"required": "Choose the service they meant.", "invalid_choice": "Choose a service."},
+    )
 
 
 class ResponseForm(forms.Form):

@@ -79,6 +79,23 @@ class StoryService(models.Model):
         super().save(*args, **kwargs)
 
 
+class ServiceNamedInWords(models.Model):
+    """A service the contributor named at /share/ in their own words, not found in the directory: a moderator finds
+    it there on the review screen, and it becomes a link named by the contributor."""
+
+    wagtail_reference_index_ignore = True  # not content: nothing to list as a story's usage
+
+    story = models.ForeignKey(StoryPage, on_delete=models.CASCADE, related_name="services_named_in_words")
+    words = models.CharField(max_length=160)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "services named in words"
+
+    def __str__(self):
+        return self.words
+
+
 class ResponsePreference(models.Model):
     """The contributor's choice about responses to their story. No row: responses are welcome (the default)."""
 

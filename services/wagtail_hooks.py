@@ -6,11 +6,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from base.sections import MY_STORY_SECTIONS, STORY_SECTIONS
+from base.sections import MY_STORY_SECTIONS, REVIEW_SECTIONS, STORY_SECTIONS
+from contributions.forms import STORY_QUESTIONS_HOOK
 from moderation import roles
 
 from . import admin_views, contributor
-from .forms import ResponderInviteForm, StoryServiceForm
+from .forms import ResponderInviteForm, StoryServiceForm, share_question
 from .models import Responder, Service, StoryService
 from .responses import RESPOND_PERMISSION, RESPONDERS, published_under
 
@@ -78,6 +79,7 @@ admin_urlpatterns = [
     path("responses/<int:pk>/decide/", admin_views.decide, name="decide"),
     path("replies/<int:pk>/decide/", admin_views.decide_reply, name="decide_reply"),
     path("figures/", admin_views.commissioning_dashboard, name="commissioning"),
+    path("named/<int:pk>/", admin_views.map_named_service, name="map_named"),
 ]
 
 
@@ -137,6 +139,9 @@ def responses_under_the_story(request, story):
 
 
 hooks.register(MY_STORY_SECTIONS, contributor.my_story_section)
+hooks.register(REVIEW_SECTIONS, admin_views.named_services_section)
+# At /share/, the contributor may name the service their story is about (services.forms.name_services hears it).
+hooks.register(STORY_QUESTIONS_HOOK, share_question)
 
 
 @hooks.register(roles.GROUP_PERMISSIONS_HOOK)

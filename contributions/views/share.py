@@ -409,6 +409,7 @@ def summary_rows(method: str, story: StoryForm, choices: ChoicesForm) -> list[tu
     ]
     if answers["suggested_theme"]:
         rows.append(("Your theme suggestion", answers["suggested_theme"], choices_url))
+    rows += [(field.label, str(field.value()), story_url) for field in story.added_fields if field.value()]
     return rows
 
 

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from base.sections import REVIEW_SECTIONS, rendered_sections
 from stories.media_delivery import STAFF_CACHE_CONTROL, MediaFile, is_verified_admin, may_review_story, serve_media
 from transcription.services import failed_story_ids
 
@@ -211,6 +212,8 @@ def _review_context(request, contribution: Contribution, **overrides) -> dict:
         "take_down_form": DeclineForm(prefix="take_down")
         if takedown.may_take_down(contribution, request.user)
         else None,
+        # What other apps add for moderators (services: the services the contributor named).
+        "more_sections": rendered_sections(REVIEW_SECTIONS, request, contribution.story.specific),
     }
     context.update(overrides)
     return context
