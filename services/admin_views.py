@@ -43,13 +43,21 @@ def respond(request, story_id: int):
     story = get_object_or_404(responses.visible_stories(responder), pk=story_id)
     allowed = responses.responses_allowed(story)
     services = responses.services_of(responder, story)
-    form = ResponseForm(request.POST or None, services=services)
+    form = ResponseForm(request.POST or None, services=services, name=request.user.get_full_name())
     if request.method == "POST":
         if not allowed:
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
-            responses.send_response(responder, story, data["service"], data["kind"], data["body"], data["change"])
+            responses.send_response(
+                responder,
+                story,
+                data["service"],
+                data["kind"],
+                data["body"],
+                data["change"],
+                show_name=data.get("show_name", False),
+            )
             messages.success(request, "Thank you. A moderator will check your response against the policy.")
             return redirect("services_admin:stories")
     context = {

@@ -24,7 +24,7 @@ class ServicesAPIViewSet(BaseAPIViewSet):
 
 class ResponsesAPIViewSet(BaseAPIViewSet):
     model = Response
-    fields = ["story_id", "service", "role", "kind", "change", "body", "published_at"]
+    fields = ["story_id", "service", "role", "name", "kind", "change", "body", "published_at"]
     body_fields = [*BaseAPIViewSet.body_fields, *fields]
     listing_default_fields = [*BaseAPIViewSet.listing_default_fields, *fields]
     name = "responses"

@@ -66,7 +66,7 @@ class ResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=BODY_MAX,
         label="Your response",
-        help_text="Shown in public under the story, with your service's name and your role, not your name.",
+        help_text="Shown in public under the story, with your service's name and your role.",
     )
     change = forms.CharField(
         max_length=300,
@@ -75,9 +75,19 @@ class ResponseForm(forms.Form):
         help_text='Needed when you choose "A change is planned" or "A change was made".',
     )
 
-    def __init__(self, *args, services, **kwargs):
+    show_name = forms.BooleanField(
+        required=False,
+        label="Show my name with this response",
+        help_text="Otherwise only your role is shown.",
+    )
+
+    def __init__(self, *args, services, name: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
+        if name:
+            self.fields["show_name"].label = f"Show my name, {name}, with this response"
+        else:  # no name on their account: there is nothing to show but the role
+            del self.fields["show_name"]
 
     def clean(self):
         cleaned = super().clean()

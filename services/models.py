@@ -141,6 +141,8 @@ class Response(models.Model):
     # Who wrote it stays private (the public sees the service and the role); gone with their account.
     responder = models.ForeignKey(Responder, null=True, on_delete=models.SET_NULL, related_name="responses")
     role = models.CharField(max_length=120)
+    # The responder's own name, only when they chose to show it with this response; otherwise the role alone.
+    name = models.CharField(max_length=150, blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.RESPONSE)
     body = models.TextField()
     change = models.CharField(max_length=300, blank=True, help_text="What changed, or will, in one sentence.")
@@ -155,6 +157,7 @@ class Response(models.Model):
         APIField("story_id"),
         APIField("service", serializer=serializers.SlugRelatedField(slug_field="slug", read_only=True)),
         APIField("role"),
+        APIField("name"),
         APIField("kind"),
         APIField("change"),
         APIField("body"),

@@ -48,7 +48,9 @@ def services_of(responder: Responder, story: StoryPage) -> QuerySet[Service]:
 
 
 @transaction.atomic
-def send_response(responder: Responder, story: StoryPage, service: Service, kind: str, body: str, change: str):
+def send_response(
+    responder: Responder, story: StoryPage, service: Service, kind: str, body: str, change: str, show_name=False
+):
     if not visible_stories(responder).filter(pk=story.pk).exists() or not services_of(responder, story).filter(
         pk=service.pk
     ):
@@ -56,7 +58,14 @@ def send_response(responder: Responder, story: StoryPage, service: Service, kind
     if not responses_allowed(story):
         raise PermissionDenied
     response = Response.objects.create(
-        story=story, service=service, responder=responder, role=responder.role, kind=kind, body=body, change=change
+        story=story,
+        service=service,
+        responder=responder,
+        role=responder.role,
+        name=responder.user.get_full_name() if show_name else "",
+        kind=kind,
+        body=body,
+        change=change,
     )
     AuditEvent.record(story.pk, AuditEvent.Action.RESPONSE_SENT, AuditEvent.Actor.RESPONDER)
     return response

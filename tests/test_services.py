@@ -507,3 +507,28 @@ def test_the_contributor_names_a_service_from_the_directory_on_their_private_pag
     link = StoryService.objects.get()
     assert (link.service, link.source, link.confirmed) == (ward, StoryService.Source.CONTRIBUTOR, True)
     assert not mail.outbox  # still a draft: nobody hears of it before publication
+
+
+def test_a_responder_may_choose_to_show_their_name_with_a_response(client, story_index):
+    ward = Service.objects.create(**WARD)
+    story = publish_story(story_index, "Nights on the ward", body=("It was loud.",))
+    about(story, ward)
+    nameless = sign_in(responder("nameless", ward, role="Matron").user)
+    assert "Show my name" not in nameless.get(f"/admin/services/stories/{story.pk}/").content.decode()
+    person = responder("rhi", ward, role="Ward manager")
+    person.user.first_name, person.user.last_name = "Rhiannon", "Pryce"
+    person.user.save()
+    responder_client = sign_in(person.user)
+    form = responder_client.get(f"/admin/services/stories/{story.pk}/").content.decode()
+    assert (
+        "Show my name, Rhiannon Pryce, with this response" in form and "checked" not in form.split("show_name")[1][:80]
+    )
+
+    assert respond(responder_client, story, ward, body="I am sorry.", show_name="on").status_code == 302
+    response = Response.objects.get()
+    assert response.name == "Rhiannon Pryce"
+    staff = sign_in(moderator())
+    assert "(Rhiannon Pryce, Ward manager)" in staff.get("/admin/services/responses/").content.decode()
+    decide(staff, response, decision="publish")
+    assert "Rhiannon Pryce, Ward manager, Willow Ward" in client.get(story.url).content.decode()
+    assert client.get("/api/v2/responses/").json()["items"][0]["name"] == "Rhiannon Pryce"
