@@ -1,7 +1,9 @@
 """What belongs to the whole site: crisis signposting (edited in the admin; UK services by default) and standard
-pages of the site's own words, such as the trust pages (about, contact, privacy, accessibility)."""
+pages of the site's own words, such as the trust pages (about, contact, privacy, accessibility), and the easy-read
+pages (pictures and short sentences)."""
 
 from django.db import models
+from django.templatetags.static import static
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -112,3 +114,74 @@ class StandardPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
     subpage_types = []
     template = "base/standard_page.html"
+
+
+# The easy-read pictures drawn for the project (static/img/easy-read/<name>.svg), each with the words that say what
+# it shows. A picture's alt text lives here, beside its file, so every row that uses it says the same thing.
+EASY_READ_PICTURES = {
+    "hello": "A smiling person waving hello.",
+    "write": "A hand writing on a sheet of paper with a pencil.",
+    "microphone": "A microphone for recording your voice.",
+    "video": "A video camera.",
+    "steps": "Steps going up, one after the other.",
+    "choices": "A list with boxes to tick.",
+    "people": "A group of people who can see the story.",
+    "name-tag": "A name badge with a question mark on it.",
+    "agree": "A box with a tick in it.",
+    "email": "An envelope for an email.",
+    "key": "A key for your private link.",
+    "read": "A person reading a page with a magnifying glass.",
+    "edit": "A page with some words crossed out by a pencil.",
+    "published": "A computer screen showing a story with a star.",
+    "no": "A round sign with a cross in it.",
+    "talk": "Two speech bubbles, one for you and one for us.",
+    "two-people": "Two different people side by side.",
+    "change": "Two arrows going round in a circle.",
+    "take-down": "An arrow taking a page down into a box.",
+    "bin": "A page going into a bin.",
+    "calendar": "A calendar page with one day circled.",
+    "help": "A telephone for getting help now.",
+    "heart": "A heart.",
+}
+
+
+class EasyReadRowBlock(blocks.StructBlock):
+    """One easy-read line: a picture on the left, one short sentence on the right with its key words in bold."""
+
+    picture = blocks.ChoiceBlock(
+        choices=[(name, f"{name}: {alt}") for name, alt in EASY_READ_PICTURES.items()],
+        help_text="A picture drawn for easy read; screen readers read out its description.",
+    )
+    sentence = blocks.RichTextBlock(
+        features=["bold", "link"],
+        help_text="One idea in one short sentence, 15 words at most. Bold the key words.",
+    )
+
+    class Meta:
+        icon = "image"
+        template = "base/blocks/easy_read_row.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["picture_url"] = static(f"img/easy-read/{value['picture']}.svg")
+        context["alt"] = EASY_READ_PICTURES.get(value["picture"], "")
+        return context
+
+
+class EasyReadBlock(blocks.StreamBlock):
+    heading = HeadingBlock(max_length=80, help_text="A short section heading, a question or a few words.")
+    row = EasyReadRowBlock()
+
+
+class EasyReadPage(Page):
+    """An easy-read version of a page: pictures and short sentences, one idea a line (UK easy-read conventions).
+    The easy-read home (/easy-read/) lists the pages under it; created with defaults by base.easy_read."""
+
+    introduction = models.TextField(blank=True, help_text="One short sentence shown under the title.")
+    body = StreamField(EasyReadBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
+    parent_page_types = ["wagtailcore.Page", "base.EasyReadPage"]
+    subpage_types = ["base.EasyReadPage"]
+    template = "base/easy_read_page.html"

@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from base.easy_read import ensure_easy_read_pages
 from base.trust_pages import ensure_trust_pages
 from moderation.models import ConsentText
 from stories.governance import publishing_under_governance
@@ -195,8 +196,10 @@ def ensure_home_page() -> HomePage:
         site.root_page = home
         site.site_name = site.site_name or "Voicebox"
         site.save()
-    # The trust pages a fresh site has at its first root (base 0003) follow the site to its home page.
+    # The trust and easy-read pages a fresh site has at its first root (base 0003, 0005) follow the site to its home
+    # page.
     ensure_trust_pages(home)
+    ensure_easy_read_pages(home)
     # Wagtail's own welcome page: a plain Page, top level, nothing under it.
     welcome = Page.objects.filter(depth=2, numchild=0, content_type=ContentType.objects.get_for_model(Page))
     for page in welcome.exclude(pk=home.pk):
