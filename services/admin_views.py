@@ -14,7 +14,7 @@ from stories.governance import review_url
 from stories.media_delivery import may_review_story
 
 from . import commissioning, responses
-from .forms import DecisionForm, MapServiceForm, ResponseForm
+from .forms import DecisionForm, MapServiceForm, ResponseForm, TakeDownForm
 from .models import Response, ServiceNamedInWords, StoryService
 
 
@@ -133,13 +133,30 @@ def map_named_service(request, pk: int):
     return TemplateResponse(request, "services/admin/map_service.html", context, status=400 if form.errors else 200)
 
 
+def take_down_response(request, pk: int):
+    """A staff moderator takes a published response off its story, as a recorded decision under the policy."""
+    if not responses.may_take_down(request.user):
+        raise PermissionDenied
+    response = get_object_or_404(
+        Response.objects.filter(status=Response.Status.PUBLISHED).select_related("service", "story"), pk=pk
+    )
+    form = TakeDownForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        responses.take_down(response, request.user, form.cleaned_data["code"], form.cleaned_data["note"])
+        messages.success(request, "The response is taken down. The decision is in the audit log and the report.")
+        return redirect(review_url(response.story.specific) or "services_admin:review")
+    context = {"page_title": "Take a response down", "response": response, "form": form}
+    return TemplateResponse(request, "services/admin/take_down.html", context, status=400 if form.errors else 200)
+
+
 def named_services_section(request, story) -> str:
     """On the story's review screen: the services the contributor named, and their words to find in the directory."""
     links = StoryService.objects.filter(story=story).select_related("service").order_by("service__name")
     named = [(words, MapServiceForm(auto_id=f"named-{words.pk}-%s")) for words in story.services_named_in_words.all()]
-    if not links and not named:
+    published = list(responses.published_under(story)) if responses.may_take_down(request.user) else []
+    if not links and not named and not published:
         return ""
-    context = {"links": links, "named": named}
+    context = {"links": links, "named": named, "published": published}
     return render_to_string("services/admin/review_section.html", context, request=request)
 
 

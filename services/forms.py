@@ -117,6 +117,17 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
+class TakeDownForm(forms.Form):
+    """A staff moderator takes a published response down: only for a reason on the policy's closed list."""
+
+    code = forms.ChoiceField(
+        choices=[("", "Choose a reason"), *policy.choices(policy.ReasonKind.DECLINE)],
+        label="Reason on the policy",
+        error_messages={"required": "A response is taken down only for a reason on the published policy."},
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+
+
 class StoryServiceForm(WagtailAdminModelForm):
     """A moderator links a published story to a service: only as a proposal, which the contributor confirms."""
 

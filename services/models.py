@@ -135,6 +135,7 @@ class Response(models.Model):
         PENDING = "pending", "Waiting for a moderator"
         PUBLISHED = "published", "Published"
         DECLINED = "declined", "Not published"
+        TAKEN_DOWN = "taken_down", "Taken down after publication"
 
     story = models.ForeignKey(StoryPage, on_delete=models.CASCADE, related_name="service_responses")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="responses")
@@ -147,6 +148,7 @@ class Response(models.Model):
     body = models.TextField()
     change = models.CharField(max_length=300, blank=True, help_text="What changed, or will, in one sentence.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    # Why it was declined, or taken down after publication: a reason on the policy, and the moderator's note.
     decline_code = models.CharField(max_length=40, blank=True, choices=policy.choices(policy.ReasonKind.DECLINE))
     decision_note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -118,6 +118,25 @@ def decline(item: Response | ResponseReply, user, code: str, note: str) -> None:
     AuditEvent.record(_story_id(item), _DECISION_ACTIONS[type(item)][1], AuditEvent.actor_for(user), code)
 
 
+def may_take_down(user) -> bool:
+    """Staff moderators take a published response down, as they do a story (never peer moderators or services)."""
+    return roles.can_take_down(user)
+
+
+@transaction.atomic
+def take_down(response: Response, user, code: str, note: str) -> None:
+    """Take a published response off its story for a reason on the policy's closed list; the replies under it go
+    with it. The decision stays with the response, and the audit log and the public report count it."""
+    response = Response.objects.select_for_update(of=("self",)).get(pk=response.pk)
+    if not may_take_down(user) or response.status != Response.Status.PUBLISHED:
+        raise PermissionDenied
+    response.status = Response.Status.TAKEN_DOWN
+    response.decline_code = code
+    response.decision_note = note
+    response.save(update_fields=["status", "decline_code", "decision_note"])
+    AuditEvent.record(response.story_id, AuditEvent.Action.RESPONSE_TAKEN_DOWN, AuditEvent.actor_for(user), code)
+
+
 @transaction.atomic
 def send_reply(story: StoryPage, response_id: int, body: str, experience: str) -> ResponseReply | None:
     """The contributor replies to a published response under their own story (None if there is no such response)."""

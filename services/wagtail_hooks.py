@@ -80,6 +80,7 @@ admin_urlpatterns = [
     path("replies/<int:pk>/decide/", admin_views.decide_reply, name="decide_reply"),
     path("figures/", admin_views.commissioning_dashboard, name="commissioning"),
     path("named/<int:pk>/", admin_views.map_named_service, name="map_named"),
+    path("responses/<int:pk>/take-down/", admin_views.take_down_response, name="take_down"),
 ]
 
 

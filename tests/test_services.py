@@ -23,7 +23,7 @@ from services.wagtail_hooks import COMMISSIONERS
 from stories.governance import publishing_under_governance
 from stories.models import StoryPage, Theme
 from tests.factories import ConsentRecordFactory, ContributionFactory, site_tree
-from tests.moderators import action_url, make_user, moderator, sign_in
+from tests.moderators import action_url, make_user, moderator, peer_moderator, sign_in
 from tests.public_site import publish_story
 from tests.workers import run_queue
 
@@ -532,3 +532,42 @@ def test_a_responder_may_choose_to_show_their_name_with_a_response(client, story
     decide(staff, response, decision="publish")
     assert "Rhiannon Pryce, Ward manager, Willow Ward" in client.get(story.url).content.decode()
     assert client.get("/api/v2/responses/").json()["items"][0]["name"] == "Rhiannon Pryce"
+
+
+def test_staff_take_a_published_response_down_under_the_policy_and_the_report_counts_it(client, story_index):
+    ward = Service.objects.create(**WARD)
+    story = publish_story(story_index, "Nights on the ward", body=("It was loud.",))
+    about(story, ward)
+    person = responder("rhi", ward)
+    response = published_response(story, ward, body="Call me on my mobile.", responder=person)
+    address = f"/admin/services/responses/{response.pk}/take-down/"
+    assert "Call me on my mobile." in client.get(story.url).content.decode()
+
+    # By direct address: not the responder, a peer moderator or a commissioner; nobody signed out.
+    for user in (person.user, peer_moderator(), make_user("cal", COMMISSIONERS)):
+        other = sign_in(user)
+        assert refused(other.get(address))
+        assert refused(other.post(address, {"code": "not_personal_account"}))
+    assert client.post(address, {"code": "not_personal_account"})["Location"].startswith("/admin/login/")
+    assert Response.objects.get().status == Response.Status.PUBLISHED
+
+    contribution = ContributionFactory(story=story, status=StoryStatus.PUBLISHED)
+    staff = sign_in(moderator())
+    review = staff.get(f"/admin/moderation/story/{contribution.pk}/").content.decode()
+    assert f'href="{address}"' in review
+    no_reason = staff.post(address, {"code": "", "note": "Personal details."})
+    assert no_reason.status_code == 400 and "only for a reason on the published policy" in no_reason.content.decode()
+    assert "Personal details." in no_reason.content.decode()  # what the moderator wrote is kept
+    taken = staff.post(address, {"code": "not_personal_account", "note": "Personal details."})
+    assert taken.status_code == 302 and taken["Location"] == f"/admin/moderation/story/{contribution.pk}/"
+
+    response.refresh_from_db()
+    assert (response.status, response.decline_code) == (Response.Status.TAKEN_DOWN, "not_personal_account")
+    assert "Call me on my mobile." not in client.get(story.url).content.decode()
+    assert client.get("/api/v2/responses/").json()["items"] == []
+    event = AuditEvent.objects.get(action=AuditEvent.Action.RESPONSE_TAKEN_DOWN)
+    assert (event.story_ref, event.actor_role, event.policy_code) == (story.pk, "moderator", "not_personal_account")
+    assert report_row(client, "response_taken_down")[0] == "1"
+    story.refresh_from_db()
+    assert story.live  # the story stays as it was
+    assert staff.post(address, {"code": "not_personal_account"}).status_code == 404  # decided once

@@ -64,6 +64,10 @@ class AuditEvent(models.Model):
         RESPONSE_SENT = "response_sent", "A service sent a response, for a moderator to check against the policy"
         RESPONSE_PUBLISHED = "response_published", "A service's response published"
         RESPONSE_DECLINED = "response_declined", "A service's response not published, for a reason on the policy"
+        RESPONSE_TAKEN_DOWN = (
+            "response_taken_down",
+            "A service's published response taken down by a staff moderator, for a reason on the policy",
+        )
         CHANGE_RECORDED = "change_recorded", "A service recorded a change, planned or made"
         REPLY_SENT = "reply_sent", "The contributor replied to a service's response, for a moderator to check"
         REPLY_PUBLISHED = "reply_published", "The contributor's reply to a service's response published"

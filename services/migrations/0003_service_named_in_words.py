@@ -6,23 +6,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('services', '0002_response_replies'),
-        ('stories', '0006_story_perspective'),
+        ("services", "0002_response_replies"),
+        ("stories", "0006_story_perspective"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServiceNamedInWords',
+            name="ServiceNamedInWords",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('words', models.CharField(max_length=160)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services_named_in_words', to='stories.storypage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("words", models.CharField(max_length=160)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="services_named_in_words",
+                        to="stories.storypage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'services named in words',
+                "verbose_name_plural": "services named in words",
             },
         ),
     ]

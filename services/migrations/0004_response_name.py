@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('services', '0003_service_named_in_words'),
+        ("services", "0003_service_named_in_words"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='response',
-            name='name',
+            model_name="response",
+            name="name",
             field=models.CharField(blank=True, max_length=150),
         ),
     ]
