@@ -1,9 +1,11 @@
 """The one way to open a story by its key: every /my-story/<key>/ page goes through `opens_story`.
 
-The key is the only credential. A client past the key-guessing limit is refused (429) before any lookup; an unknown
-key counts towards that limit and gets the same 404 page as a missing one; a key whose story was withdrawn gets the
-withdrawn page. Every answer is never cached (no-store) and never indexed, and the site-wide Referrer-Policy keeps
-the key from other sites.
+The key is the only credential, written two ways: the 43-character key of the link shown after sharing, or its short
+code (moderation.models.contributions.story_code) printed on the key card for typing by hand, which opens the same
+pages at /my-story/<code>/ in any case, with or without its hyphens; both share one guessing budget. A client past the
+key-guessing limit is refused (429) before any lookup; an unknown key counts towards that limit and gets the same 404
+page as a missing one; a key whose story was withdrawn gets the withdrawn page. Every answer is never cached
+(no-store) and never indexed, and the site-wide Referrer-Policy keeps the key from other sites.
 """
 
 from collections.abc import Callable
@@ -17,6 +19,7 @@ from django_ratelimit.exceptions import Ratelimited
 
 from base import abuse
 from moderation.models import Contribution, WithdrawnStoryKey
+from moderation.models.contributions import as_story_code, hash_story_key
 
 KEY_GUESS_GROUP = "story-key"
 
@@ -35,7 +38,8 @@ def private(response: HttpResponse) -> HttpResponse:
 
 
 def opens_story(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Look the key up before the view runs: the view gets (request, contribution, key, ...)."""
+    """Look the key up before the view runs: the view gets (request, contribution, key, ...), where a short code comes
+    as printed, so the links the view makes from it look like the card."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, key: str, *args, **kwargs) -> HttpResponse:
@@ -48,6 +52,10 @@ def opens_story(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             if _guessing(request, count=True):
                 raise Ratelimited()
             raise Http404("No story matches this link.")
-        return private(view(request, contribution, key, *args, **kwargs))
+        if contribution.key_hash != (digest := hash_story_key(key)):
+            # A story sent before short codes, opened by its key: from now on the code on its card opens it too.
+            contribution.key_hash = digest
+            contribution.save(update_fields=["key_hash"])
+        return private(view(request, contribution, as_story_code(key) or key, *args, **kwargs))
 
     return never_cache(wrapped)

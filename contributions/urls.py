@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import appeal, card, choices, edits, event, for_now, lost_link, my_story, replies, share, transcript
+from .views import appeal, card, choices, code, edits, event, for_now, lost_link, my_story, replies, share, transcript
 
 app_name = "contributions"
 
@@ -16,7 +16,8 @@ urlpatterns = [
     # Sharing at an event on a shared device; "card" before <token>: it is not a token (tokens are 24 characters).
     path("share/event/card/", event.event_card, name="share_event_card"),
     path("share/event/<str:token>/", event.open_event, name="share_event"),
-    # Before /my-story/<key>/: "lost-link" is not a key (keys are 43 characters).
+    # Before /my-story/<key>/: "lost-link" and "code" are neither a key (43 characters) nor a code (28, no L, O or U).
+    path("my-story/code/", code.enter_code, name="my_story_code"),
     path("my-story/lost-link/", lost_link.ask, name="lost_link"),
     path("my-story/lost-link/<str:token>/", lost_link.open_link, name="lost_link_open"),
     path("my-story/<str:key>/", my_story.story_status, name="my_story"),

@@ -1,6 +1,6 @@
-"""The key card, /my-story/<key>/card/: the private link on one printable page, opened like every private page (never
-cached, never indexed, a wrong key is a 404) and never stored. The QR code is decoded in Chromium
-(tests/browser/test_key_card.py)."""
+"""The key card, /my-story/<key>/card/: the private link on one printable page, as a short code and a QR code, opened
+like every private page (never cached, never indexed, a wrong key is a 404) and never stored. The QR code is decoded
+in Chromium (tests/browser/test_key_card.py); the code itself is tested in tests/test_story_code.py."""
 
 import re
 
@@ -8,6 +8,7 @@ import pytest
 
 from moderation.erasure import erase_story
 from moderation.models import Contribution
+from moderation.models.contributions import story_code
 from tests import sharing
 from tests.factories import ContributionFactory
 
@@ -35,10 +36,12 @@ def test_the_card_has_the_link_its_code_what_it_opens_and_where_to_get_help(clie
     assert "no-store" in response["Cache-Control"] and "noindex" in response["X-Robots-Tag"]
     html = response.content.decode()
     card = html[html.index('<article class="key-card"') : html.index("</article>")]
-    address = re.sub(r"<[^>]+>", "", re.search(r'<p class="key-card-address">(.*?)</p>', card)[1])
-    assert address == link  # the printed address, read without its markup, is the link itself
-    groups = re.search(r'<p class="key-card-code-words">(.*?)</p>', card)[1].split(" ")
-    assert "".join(groups) == key and {len(group) for group in groups[:-1]} == {4}
+    # The card prints the short code, not the 43-character key: as a link, and to type at /my-story/code/.
+    code = story_code(key)
+    assert re.search(r'<p class="key-card-address">(.*?)</p>', card)[1] == f"http://testserver/my-story/{code}/"
+    assert '<span class="key-card-address">http://testserver/my-story/code/</span>' in card
+    groups = re.search(r'<p class="key-card-code-words">(.*?)</p>', card)[1].split("-")
+    assert "-".join(groups) == code and {len(group) for group in groups} == {4} and key not in card
     svg = re.search(r"<svg\b.*?</svg>", card, re.S)[0]
     assert "<path" in svg and "style" not in svg and "<script" not in svg
     for words in ("check how far your story has got", "change your choices", "take it down for now", "withdraw it"):

@@ -28,6 +28,7 @@ from wagtail.models import Site
 
 from base import abuse
 from moderation.models import ConsentText, Contribution
+from moderation.models.contributions import story_code
 from stories.media_intake import MediaRejected
 from stories.upload_handlers import capped_uploads, uploaded_media
 
@@ -429,7 +430,9 @@ def done(request):
     key = request.session.pop(SESSION_STORY_KEY, None)
     link = request.build_absolute_uri(reverse("contributions:my_story", args=[key])) if key else ""
     # At an event, the done page offers the key card from the session and hands the device to the next person.
-    context = {"link": link, "event": event_in_session(request.session)}
+    # The short code is shown beside the link, for writing down by hand (it opens the same page; see views/code.py).
+    code = story_code(key) if key else ""
+    context = {"link": link, "code": code, "event": event_in_session(request.session)}
     return render(request, "contributions/share/done.html", context)
 
 

@@ -10,8 +10,45 @@ from django.db import models
 STORY_KEY_BYTES = 32
 
 
-def hash_story_key(key: str) -> str:
-    # The key has 256 bits of entropy, so a fast hash is enough: there is nothing to brute-force from the digest.
+# The short code: a second way to write the same credential, for reading aloud and typing by hand (the key card). It is
+# Crockford's base32, which has no I, L, O or U and ignores case, so nothing in it is mistaken for something else.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# 28 characters of 5 bits each = 140 bits, above the 128-bit floor, printed in seven groups of four.
+STORY_CODE_LENGTH = 28
+STORY_CODE_GROUP = 4
+# Separates the code's derivation from any other use of the key. Not a secret, and not SECRET_KEY: a code must keep
+# working when the site's secret is rotated, as the key does.
+_CODE_SALT = b"voicebox.moderation.story-code"
+# What a person may type for a look-alike character (Crockford's decoding), and what they may type between groups.
+_CODE_LOOKALIKES = str.maketrans("ILO", "110", "- ")
+
+
+def story_code(key: str) -> str:
+    """The short code of a story key, always the same for the same key, so the card can print it from the key alone."""
+    number = int.from_bytes(hmac.new(_CODE_SALT, key.encode(), hashlib.sha256).digest())
+    chars = "".join(CODE_ALPHABET[(number >> (5 * i)) & 31] for i in range(STORY_CODE_LENGTH))
+    return "-".join(chars[i : i + STORY_CODE_GROUP] for i in range(0, STORY_CODE_LENGTH, STORY_CODE_GROUP))
+
+
+def as_story_code(text: str) -> str | None:
+    """The code as printed, from the way a person typed it (any case, with or without hyphens or spaces, I/L for 1,
+    O for 0); None if it cannot be a code."""
+    chars = "".join(text.split()).upper().translate(_CODE_LOOKALIKES)
+    if len(chars) != STORY_CODE_LENGTH or not set(chars) <= set(CODE_ALPHABET):
+        return None
+    return "-".join(chars[i : i + STORY_CODE_GROUP] for i in range(0, STORY_CODE_LENGTH, STORY_CODE_GROUP))
+
+
+def hash_story_key(credential: str) -> str:
+    """The digest stored for a story: of its short code, which a key or the code itself (as typed) both give, so one
+    column, one tombstone and one key change cover both ways in."""
+    # The code has 140 bits of entropy, so a fast hash is enough: there is nothing to brute-force from the digest.
+    code = as_story_code(credential) or story_code(credential)
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def legacy_key_hash(key: str) -> str:
+    """The digest stored for stories sent before short codes: of the key itself (see `needs_code_hash`)."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -97,13 +134,15 @@ STATUS_EXPLANATIONS: dict[str, tuple[str, str]] = {
 
 
 class KeyHashQuerySet(models.QuerySet):
-    def for_key(self, key: str):
-        """The row a story key opens, or None. The digest comparison is constant-time."""
-        if not key or len(key) > 128:
+    def for_key(self, credential: str):
+        """The row a story key or its short code opens, or None. The digest comparison is constant-time."""
+        if not credential or len(credential) > 128:
             return None
-        digest = hash_story_key(key)
-        row = self.filter(key_hash=digest).first()
-        if row is None or not hmac.compare_digest(row.key_hash, digest):
+        digests = [hash_story_key(credential)]
+        if as_story_code(credential) is None:
+            digests.append(legacy_key_hash(credential))
+        row = self.filter(key_hash__in=digests).first()
+        if row is None or not any([hmac.compare_digest(row.key_hash, digest) for digest in digests]):
             return None
         return row
 

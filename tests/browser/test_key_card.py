@@ -1,13 +1,16 @@
-"""The key card in Chromium: its QR code, as the browser draws it, decodes to the exact private link; the page is
-axe-clean; the print button prints; and on paper only the card shows, without the site's header and footer."""
+"""The key card in Chromium: its QR code, as the browser draws it, decodes to the exact private link; its short code,
+typed by hand on "Type the code from your card", opens the same private page; the pages are axe-clean; the print
+button prints; and on paper only the card shows, without the site's header and footer."""
 
 import io
+import re
 
 import pytest
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
+from moderation.models.contributions import story_code
 from tests.browser.test_accessibility import assert_no_axe_violations
 from tests.factories import ConsentRecordFactory, ContributionFactory, site_tree
 
@@ -31,12 +34,35 @@ def test_the_qr_code_opens_the_private_link(live_server, browser_page, contribut
     shot = Image.open(io.BytesIO(page.locator(".key-card-qr").screenshot()))
     decoded = zxingcpp.read_barcodes(shot)
     assert [(code.format, code.text) for code in decoded] == [(zxingcpp.BarcodeFormat.QRCode, link)]
-    assert page.get_by_text("Type it without spaces.").is_visible()
+    assert page.get_by_text("with or without the dashes").is_visible()
     assert_no_axe_violations(page)
 
     # Scanning it opens the private page.
     page.goto(decoded[0].text)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your story")
+
+
+def test_the_short_code_typed_by_hand_opens_the_private_page(live_server, browser_page, contribution):
+    page = browser_page
+    page.goto(f"{live_server.url}/my-story/{contribution.key}/card/")
+    code = page.locator(".key-card-code-words").inner_text()
+    assert code == story_code(contribution.key)
+    expect(page.locator("p.key-card-address")).to_have_text(f"{live_server.url}/my-story/{code}/")
+
+    page.goto(f"{live_server.url}/my-story/code/")
+    assert_no_axe_violations(page)
+    page.get_by_label("Your code").fill(code[:-1])  # one character short: explained, and what was typed is kept
+    page.get_by_role("button", name="Open my private page").click()
+    expect(page.locator(".error-summary")).to_contain_text("doesn't look like a code")
+    expect(page.get_by_label("Your code")).to_have_value(code[:-1])
+    assert_no_axe_violations(page)
+    page.get_by_label("Your code").fill(code.lower().replace("-", " "))
+    page.get_by_role("button", name="Open my private page").click()
+    page.wait_for_url(f"**/my-story/{code}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your story")
+    # The private page's own links keep to the code: its key card opens from it.
+    page.get_by_role("link", name=re.compile("key card", re.I)).first.click()
+    expect(page.locator(".key-card-code-words")).to_have_text(code)
 
 
 def test_on_paper_only_the_card_shows(live_server, browser_page, contribution):
