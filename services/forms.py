@@ -9,7 +9,7 @@ from moderation import policy
 from stories.models import StoryPage
 
 from .models import Responder, Response, Service, StoryService
-from .responses import RESPONDERS
+from .responses import RESPONDERS, send_invitation
 
 BODY_MAX = 4000
 # The share flow's question (contributions.forms.STORY_QUESTIONS_HOOK): its field's name in the story step.
@@ -148,9 +148,9 @@ class StoryServiceForm(WagtailAdminModelForm):
 
 
 class ResponderInviteForm(WagtailAdminModelForm):
-    """Staff invite someone to respond for services: their account is made (or found) by email address, and they
-    join the Responders group. They set a password with the admin's "forgotten password" link, then set up the
-    two-step sign-in like everyone else."""
+    """Staff invite someone to respond for services: their account is made (or found) by email address, they join
+    the Responders group, and they are emailed a link to set their password (responses.send_invitation); then they
+    set up the two-step sign-in like everyone else."""
 
     email = forms.EmailField(help_text="Their work address: the alerts go there.")
 
@@ -172,7 +172,8 @@ class ResponderInviteForm(WagtailAdminModelForm):
 
     @transaction.atomic
     def save(self, commit=True):
-        if not self.instance.pk:
+        invited = not self.instance.pk
+        if invited:
             email = self.cleaned_data["email"]
             user, created = get_user_model().objects.get_or_create(username=email, defaults={"email": email})
             if created:
@@ -181,4 +182,6 @@ class ResponderInviteForm(WagtailAdminModelForm):
             self.instance.user = user
         responder = super().save(commit)
         responder.user.groups.add(Group.objects.get(name=RESPONDERS))
+        if invited:  # once their services are saved too (the admin saves the form's many-to-many after this)
+            transaction.on_commit(lambda: send_invitation(responder))
         return responder

@@ -7,12 +7,16 @@ its closed list), and the audit log and public report count each step.
 """
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from moderation import roles
 from moderation.models import AuditEvent
@@ -180,3 +184,23 @@ def alert_responders(story_id: int, service_ids: list[int] | None = None) -> int
     for address in recipients:
         send_mail("A story about your service has been published", text, None, [address], fail_silently=True)
     return len(recipients)
+
+
+def send_invitation(responder: Responder) -> None:
+    """Tell someone staff invited to respond how to start: a link to set their password (Django's password reset
+    token, which works once and for settings.PASSWORD_RESET_TIMEOUT), then the same two-step sign-in as all staff.
+    It names their role and services, nothing of any story."""
+    user = responder.user
+    path = reverse(
+        "wagtailadmin_password_reset_confirm",
+        args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+    )
+    context = {
+        "responder": responder,
+        "services": [service.name for service in responder.services.all()],
+        "link": settings.WAGTAILADMIN_BASE_URL + path,
+        "sign_in": settings.WAGTAILADMIN_BASE_URL + reverse("wagtailadmin_login"),
+        "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+    }
+    text = render_to_string("services/email/invitation.txt", context)
+    send_mail("You are invited to respond to stories on Voicebox", text, None, [user.email], fail_silently=True)

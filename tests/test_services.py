@@ -571,3 +571,45 @@ def test_staff_take_a_published_response_down_under_the_policy_and_the_report_co
     story.refresh_from_db()
     assert story.live  # the story stays as it was
     assert staff.post(address, {"code": "not_personal_account"}).status_code == 404  # decided once
+
+
+def test_an_invited_responder_is_emailed_a_link_to_set_their_password_and_nothing_of_any_story(
+    client, story_index, django_capture_on_commit_callbacks
+):
+    ward = Service.objects.create(**WARD)
+    about(publish_story(story_index, "Nights on the ward", body=("It was loud.",)), ward)
+    staff = sign_in(moderator())
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(
+            "/admin/responders/new/",
+            {"email": "lead@trust.example", "role": "Patient experience lead", "services": [ward.pk]},
+        )
+    [invitation] = mail.outbox
+    assert invitation.to == ["lead@trust.example"]
+    assert "Patient experience lead, for Willow Ward" in invitation.body
+    assert "Nights on the ward" not in invitation.body and "It was loud" not in invitation.body
+    link = re.search(r"https?://[^/\s]+(/admin/password_reset/confirm/\S+/)", invitation.body)[1]
+
+    # Django's password reset token flow: the link opens a form to set a password, once.
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200 and 'name="new_password1"' in form_page.content.decode()
+    new_password = "a-long-new-passphrase-for-rhi"
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
+    assert done.status_code == 302
+    user = Responder.objects.get().user
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+    again = client.get(link, follow=True).content.decode()
+    assert 'name="new_password1"' not in again  # used once
+
+    # Then the same two-step sign-in as all staff: the password alone does not open the admin.
+    fresh = type(client)()
+    assert fresh.post("/admin/login/", {"username": user.username, "password": new_password}).status_code == 302
+    assert "/admin/two-step/" in fresh.get("/admin/")["Location"]
+    with django_capture_on_commit_callbacks(execute=True):  # changing the entry later sends nothing
+        edited = staff.post(
+            f"/admin/responders/edit/{Responder.objects.get().pk}/", {"role": "Lead", "services": [ward.pk]}
+        )
+    assert edited.status_code == 302 and Responder.objects.get().role == "Lead"
+    assert len(mail.outbox) == 1
