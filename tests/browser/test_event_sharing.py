@@ -143,6 +143,15 @@ def test_the_event_link_after_its_end_date_is_a_kind_axe_clean_410(live_server, 
     assert_no_axe_violations(browser_page)
 
 
+def test_the_event_link_before_its_start_date_is_a_kind_axe_clean_page(live_server, browser_page):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    event = an_event(starts_on=tomorrow, ends_on=tomorrow)
+    response = browser_page.goto(f"{live_server.url}{event.get_absolute_url()}")
+    assert response.status == 403
+    assert browser_page.get_by_role("heading", name="This event hasn't started yet").is_visible()
+    assert_no_axe_violations(browser_page)
+
+
 def test_a_peer_worker_creates_an_event_in_the_admin_and_opens_its_link(live_server, browser_page):
     """Under the admin's CSP with no script error: the form (its date pickers too), then the list with the link."""
     page = browser_page
