@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                                         ("write", "write: A hand writing on a sheet of paper with a pencil."),
                                         ("microphone", "microphone: A microphone for recording your voice."),
                                         ("video", "video: A video camera."),
-                                        ("steps", "steps: Four numbered steps, one after the other."),
+                                        ("steps", "steps: Steps going up, one after the other."),
                                         ("choices", "choices: A list with boxes to tick."),
                                         ("people", "people: A group of people who can see the story."),
                                         ("name-tag", "name-tag: A name badge with a question mark on it."),
