@@ -159,3 +159,10 @@ def test_a_frontend_cache_gets_purge_requests_for_changed_pages():
         proxy.shutdown()
 
     assert purged == [("voicebox.example.org", "/stories/a-story/")]
+
+
+def test_every_model_change_has_its_migration():
+    """A model changed without its migration would migrate a fresh site to tables and choices that differ from the
+    code's (makemigrations --check, as a release would run it)."""
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
