@@ -143,12 +143,20 @@ def _apply(contribution: Contribution, choices: Choices, user=None) -> bool:
         story.save_revision(user=user, log_action=False)
         return False
     purged = public_urls(page)
+    # Only what was published is published again, with the new choices: a later draft (a moderator's edit not yet
+    # published) reaches the site only through moderation's publication, so it stays a draft, with the choices too.
+    draft = story if page.has_unpublished_changes else None
+    story = page
+    story.display_name = choices.shown_name
     show_media = bool(story.media_id) and choices.media_use == MediaUse.PUBLISH_MEDIA
     needs_copy = show_media and not story.show_media
     story.show_media = story.show_media and show_media  # a copy yet to be made is shown once it is made
     revision = story.save_revision(user=user, log_action=False)
     with publishing_under_governance():
         revision.publish(user=user, skip_permission_checks=True, log_action=False)
+    if draft is not None:
+        draft.show_media = draft.show_media and show_media
+        draft.save_revision(user=user, log_action=False)
     if story.media_id and not story.show_media:
         publication._point_media_at(story.media, "")  # transcript only: no published copy is kept
     if choices.public:

@@ -1,0 +1,72 @@
+"""Attacks on the contributor's own paths (/my-story/<key>/...): a key opens only its story's pages, and nothing a
+contributor does there publishes words no moderator approved (the charter: only moderation's publication path
+publishes); bad input is a 4xx, never a 500."""
+
+import pytest
+from django.test import Client
+
+from moderation import hiding
+from moderation.models import StoryStatus
+from tests.test_change_choices import answers, published_recording
+
+pytestmark = pytest.mark.django_db
+
+UNREVIEWED = "Words a moderator has not read yet"
+
+
+def draft_with_new_words(contribution) -> None:
+    """A moderator saves (does not publish) a revision of the published story with new words, as the Wagtail editor
+    does."""
+    draft = contribution.story.specific.get_latest_revision_as_object()
+    draft.title = UNREVIEWED
+    draft.save_revision(log_action=False)
+
+
+def test_changing_choices_does_not_publish_a_draft_no_moderator_published(client, django_capture_on_commit_callbacks):
+    contribution = published_recording(django_capture_on_commit_callbacks)
+    draft_with_new_words(contribution)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/my-story/{contribution.key}/choices/", answers(identity="anonymous"))
+    assert response.status_code == 302
+    story = contribution.story.specific
+    story.refresh_from_db()
+    assert story.live and story.display_name == "" and story.title != UNREVIEWED
+    assert UNREVIEWED not in client.get(story.url).content.decode()
+    # The draft is kept, with the narrower name, for a moderator to publish through the workflow.
+    draft = story.get_latest_revision_as_object()
+    assert draft.title == UNREVIEWED and draft.display_name == ""
+    assert hiding.words_changed_since_published(story)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["%00", "%E2%80%AE" * 5, "ü" * 28, "a" * 5000, "..%2F..%2Fadmin", "ABCD-EFGH-" * 3, "%F0%9F%98%80" * 40, "-" * 43],
+)
+def test_odd_keys_and_codes_are_a_404_never_a_500(code):
+    client = Client(raise_request_exception=False)
+    for tail in ("", "choices/", "put-back/", "take-down/", "reply/", "card/"):
+        assert client.get(f"/my-story/{code}/{tail}").status_code in (400, 404)
+        assert client.post(f"/my-story/{code}/{tail}").status_code in (400, 403, 404)
+
+
+def test_put_back_and_take_down_refuse_without_csrf_token(django_capture_on_commit_callbacks):
+    contribution = published_recording(django_capture_on_commit_callbacks)
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(f"/my-story/{contribution.key}/take-down/").status_code == 403
+    assert strict.post(f"/my-story/{contribution.key}/choices/", answers(identity="anonymous")).status_code == 403
+    contribution.refresh_from_db()
+    assert contribution.status == StoryStatus.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "status",
+    [StoryStatus.DECLINED, StoryStatus.PAUSED, StoryStatus.EXPIRED, StoryStatus.APPEAL, StoryStatus.IN_MODERATION],
+)
+def test_put_back_does_not_republish_a_story_moderation_took_down(client, django_capture_on_commit_callbacks, status):
+    contribution = published_recording(django_capture_on_commit_callbacks)
+    contribution.status = status
+    contribution.save(update_fields=["status"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/my-story/{contribution.key}/put-back/").status_code == 409
+    contribution.refresh_from_db()
+    assert contribution.status == status
