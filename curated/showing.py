@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from moderation.models import ConsentRecord, Contribution
-from moderation.state import latest_consent
+from moderation.models import ConsentRecord
 from stories.models import StoryPage
 
 from .models import StoryCollection
@@ -37,8 +36,7 @@ class Shown:
 
 def showing(collection: StoryCollection) -> list[Shown]:
     stories = list(collection.public_stories())
-    contributions = Contribution.objects.filter(story__in=stories)
-    consents = {contribution.story_id: latest_consent(contribution) for contribution in contributions}
+    consents = _latest_consents(stories)
     today = timezone.localdate()
     return [
         Shown(story, consent)
@@ -46,6 +44,15 @@ def showing(collection: StoryCollection) -> list[Shown]:
         if (consent := consents.get(story.pk)) is None
         or (consent.audience != ConsentRecord.Audience.RESEARCHERS and not _ended(consent, today))
     ]
+
+
+def _latest_consents(stories: list[StoryPage]) -> dict[int, ConsentRecord]:
+    """Each story's latest consent record, in one query (newest first, so the first seen per story is its latest)."""
+    latest: dict[int, ConsentRecord] = {}
+    records = ConsentRecord.objects.filter(contribution__story__in=stories).select_related("contribution")
+    for record in records.order_by("-given_at", "-pk"):
+        latest.setdefault(record.contribution.story_id, record)
+    return latest
 
 
 def _ended(consent: ConsentRecord, today) -> bool:

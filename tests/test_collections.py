@@ -184,3 +184,22 @@ def test_peer_moderators_and_staff_curate_collections_in_the_admin(who, ward_vis
     assert curator.get("/admin/snippets/curated/storycollection/").status_code == 200
     assert curator.get(f"/admin/snippets/curated/storycollection/edit/{collection.pk}/").status_code == 200
     assert curator.get("/admin/snippets/curated/storycollection/add/").status_code == 200
+
+
+def test_what_a_collection_shows_costs_the_same_queries_however_many_contributed_stories_it_holds(
+    ward_visit, django_capture_on_commit_callbacks
+):
+    """Each story's latest consent is read for all of them at once, not one query per story."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from curated.showing import showing
+
+    collection, *_ = ward_visit
+    with CaptureQueriesContext(connection) as two_contributed:
+        assert len(showing(collection)) == 3
+    third = published_recording(django_capture_on_commit_callbacks, moderator("another"), "Fog", "Lee")
+    CollectionStory.objects.create(collection=collection, story_id=third.story_id, sort_order=3)
+    with CaptureQueriesContext(connection) as three_contributed:
+        assert len(showing(collection)) == 4
+    assert len(three_contributed.captured_queries) == len(two_contributed.captured_queries)
