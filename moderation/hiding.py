@@ -24,8 +24,9 @@ from .publication import request_publication
 from .state import latest_consent
 from .workflows import NotNow, record, start_moderation
 
-# The parts of a revision that make up what the story says; a change to any of them needs a moderator's review.
-WORDS = ("title", "body", "transcript")
+# The parts of a revision that make up what the story says, its recording too; a change to any of them needs a
+# moderator's review.
+WORDS = ("title", "body", "transcript", "media")
 
 
 def may_take_down_for_now(contribution: Contribution) -> bool:

@@ -7,6 +7,8 @@ from django.test import Client
 
 from moderation import hiding
 from moderation.models import StoryStatus
+from tests.moderators import make_user, sign_in
+from tests.public_site import media
 from tests.test_change_choices import answers, published_recording
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +72,32 @@ def test_put_back_does_not_republish_a_story_moderation_took_down(client, django
         assert client.post(f"/my-story/{contribution.key}/put-back/").status_code == 409
     contribution.refresh_from_db()
     assert contribution.status == status
+
+
+def test_put_back_sends_a_draft_with_another_recording_to_a_moderator(client, django_capture_on_commit_callbacks):
+    contribution = published_recording(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/my-story/{contribution.key}/take-down/").status_code == 302
+    draft = contribution.story.specific.get_latest_revision_as_object()
+    draft.media = media("audio")
+    draft.save_revision(log_action=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/my-story/{contribution.key}/put-back/").status_code == 302
+    contribution.refresh_from_db()
+    assert contribution.status == StoryStatus.IN_MODERATION and not contribution.story.live
+
+
+def test_a_researcher_cannot_open_assisted_sharing(client):
+    sign_in(make_user("rita", "Researchers"), client)
+    for path in ("", "done/", "card/", "in-person/", "by-phone/"):
+        assert client.get(f"/admin/share-with-someone/{path}").status_code in (302, 403, 404)
+        assert client.post(f"/admin/share-with-someone/{path}").status_code in (302, 403, 404)
+
+
+@pytest.mark.parametrize("token", ["%00", "x" * 5000, "ü" * 24, "..%2F", "%F0%9F%98%80"])
+def test_odd_event_and_lost_link_tokens_are_a_4xx(token):
+    client = Client(raise_request_exception=False)
+    assert client.get(f"/share/event/{token}/").status_code == 404
+    assert client.post(f"/share/event/{token}/").status_code == 404
+    assert client.get(f"/my-story/lost-link/{token}/").status_code in (400, 404)
+    assert client.post(f"/my-story/lost-link/{token}/").status_code in (400, 404)
