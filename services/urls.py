@@ -1,5 +1,6 @@
 from django.urls import path
 
+from stories import ids  # noqa: F401 (registers the <id:...> converter)
 from stories.feeds import feed_view
 
 from . import contributor, views
@@ -13,6 +14,6 @@ urlpatterns = [
     path("feeds/services/<slug:slug>/", feed_view(ServiceStoriesFeed), name="feed"),
     # The contributor's choices about services, on their private page (contributions.keys opens the story).
     path("my-story/<str:key>/services/", contributor.choose, name="my_story"),
-    path("my-story/<str:key>/services/reply/<int:response_id>/", contributor.reply, name="my_story_reply"),
+    path("my-story/<str:key>/services/reply/<id:response_id>/", contributor.reply, name="my_story_reply"),
     path("my-story/<str:key>/services/name/", contributor.name_service, name="my_story_name"),
 ]

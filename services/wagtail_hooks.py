@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from base.sections import MY_STORY_SECTIONS, REVIEW_SECTIONS, STORY_SECTIONS
 from contributions.forms import STORY_QUESTIONS_HOOK
 from moderation import roles
+from stories import ids  # noqa: F401 (registers the <id:...> converter: an id past 64 bits is not found, not a 500)
 
 from . import admin_views, contributor
 from .forms import ResponderInviteForm, StoryServiceForm, share_question
@@ -74,13 +75,13 @@ def register_services_viewsets():
 
 admin_urlpatterns = [
     path("stories/", admin_views.responder_stories, name="stories"),
-    path("stories/<int:story_id>/", admin_views.respond, name="respond"),
+    path("stories/<id:story_id>/", admin_views.respond, name="respond"),
     path("responses/", admin_views.review_responses, name="review"),
-    path("responses/<int:pk>/decide/", admin_views.decide, name="decide"),
-    path("replies/<int:pk>/decide/", admin_views.decide_reply, name="decide_reply"),
+    path("responses/<id:pk>/decide/", admin_views.decide, name="decide"),
+    path("replies/<id:pk>/decide/", admin_views.decide_reply, name="decide_reply"),
     path("figures/", admin_views.commissioning_dashboard, name="commissioning"),
-    path("named/<int:pk>/", admin_views.map_named_service, name="map_named"),
-    path("responses/<int:pk>/take-down/", admin_views.take_down_response, name="take_down"),
+    path("named/<id:pk>/", admin_views.map_named_service, name="map_named"),
+    path("responses/<id:pk>/take-down/", admin_views.take_down_response, name="take_down"),
 ]
 
 
