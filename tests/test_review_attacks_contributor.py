@@ -101,3 +101,42 @@ def test_odd_event_and_lost_link_tokens_are_a_4xx(token):
     assert client.post(f"/share/event/{token}/").status_code == 404
     assert client.get(f"/my-story/lost-link/{token}/").status_code in (400, 404)
     assert client.post(f"/my-story/lost-link/{token}/").status_code in (400, 404)
+
+
+def test_replying_on_a_published_story_is_refused_and_keeps_the_words(client, django_capture_on_commit_callbacks):
+    contribution = published_recording(django_capture_on_commit_callbacks)
+    response = client.post(f"/my-story/{contribution.key}/reply/", {"reply-message": "Please look again"})
+    assert response.status_code == 409 and "Please look again" in response.content.decode()
+    contribution.refresh_from_db()
+    assert contribution.status == StoryStatus.PUBLISHED
+
+
+def test_take_down_and_put_back_while_publication_is_queued_are_refused(client, django_capture_on_commit_callbacks):
+    contribution = published_recording(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/my-story/{contribution.key}/take-down/").status_code == 302
+    assert client.post(f"/my-story/{contribution.key}/put-back/").status_code == 302  # queued, not yet run
+    contribution.refresh_from_db()
+    assert contribution.status == StoryStatus.PUBLISHING
+    assert client.post(f"/my-story/{contribution.key}/take-down/").status_code == 409
+    assert client.post(f"/my-story/{contribution.key}/put-back/").status_code == 409
+    contribution.refresh_from_db()
+    assert contribution.status == StoryStatus.PUBLISHING
+
+
+def test_a_crafted_post_cannot_widen_choices_at_once(client, django_capture_on_commit_callbacks):
+    contribution = published_recording(
+        django_capture_on_commit_callbacks, name="", media_use="transcript", audience="researchers"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/my-story/{contribution.key}/choices/",
+            answers(audience="public", identity="pseudonym", display_name="Sam Rivers", media_use="media"),
+        )
+    assert response.status_code == 302 and response["Location"].endswith("?done=waiting")
+    consent = contribution.consents.order_by("-pk").first()
+    assert (consent.audience, consent.identity, consent.media_use) == ("researchers", "anonymous", "transcript")
+    story = contribution.story.specific
+    story.refresh_from_db()
+    assert story.display_name == "" and not story.show_media
+    assert contribution.choice_changes.get().status == "waiting"
