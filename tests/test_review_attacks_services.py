@@ -3,12 +3,14 @@ collections holding stories the public may not read. Each answers 4xx or shows n
 
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from curated.models import CollectionStory, StoryCollection
 from moderation.expiry import take_off_the_site
+from services.commissioning import CommissioningFilter, rows
 from services.models import Responder, Response, Service, StoryService
 from services.responses import RESPONDERS
 from services.wagtail_hooks import COMMISSIONERS
@@ -201,3 +203,33 @@ def test_a_reply_to_a_response_past_64_bits_is_not_found(client):
     url = f"/my-story/{contribution.key}/services/reply/{BIG}/"
     assert client.get(url).status_code == 404
     assert client.post(url, {"body": "Hello"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?published_to=9999-12-31",
+        "?published_to=9999-12-31&format=csv",
+        "?published_from=0001-01-01",
+        "?published_from=10000-01-01",
+        "?published_from=x&format=csv",
+        "?kind=nope",
+        "?area=" + "a" * 500,
+    ],
+)
+def test_malformed_commissioning_filters_are_a_400_or_figures_never_a_500(story_index, query):
+    Service.objects.create(name="Willow Ward")
+    client = sign_in(make_user("cam", COMMISSIONERS))
+    assert client.get(f"/admin/services/figures/{query}").status_code in (200, 400), query
+
+
+def test_a_period_of_one_day_counts_the_stories_published_that_day_in_the_sites_time_zone(story_index):
+    ward = Service.objects.create(name="Willow Ward")
+    StoryService.objects.create(story=publish_story(story_index, "Today"), service=ward, source="contributor")
+    today = timezone.localdate()
+    day = {"published_from": today, "published_to": today}
+    assert [row.figures.stories for row in rows(CommissioningFilter(day))] == [1]
+    before = {"published_to": today - timedelta(days=1)}
+    assert [row.figures.stories for row in rows(CommissioningFilter(before))] == [0]
+    reaching_the_end = {"published_from": today, "published_to": "9999-12-31"}
+    assert [row.figures.stories for row in rows(CommissioningFilter(reaching_the_end))] == [1]
