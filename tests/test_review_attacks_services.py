@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from curated.models import CollectionStory, StoryCollection
 from moderation.expiry import take_off_the_site
@@ -141,6 +142,9 @@ def test_other_roles_cannot_reach_responses_or_snippets_they_do_not_keep(story_i
     ):
         got = client.post(url, {"code": "x", "note": "y", f"r{response.pk}-decision": "decline"})
         assert got.status_code in (302, 403, 404, 405), (role, url, got.status_code)
+    client.post(f"/admin/bulk/services/service/delete/?id={ward.pk}")
+    client.post(f"/admin/snippets/services/service/delete/{ward.pk}/")
+    assert Service.objects.filter(pk=ward.pk).exists()
     response.refresh_from_db()
     assert response.status == Response.Status.PUBLISHED
     story.refresh_from_db()
@@ -162,6 +166,15 @@ def test_a_responder_or_commissioner_finds_no_story_titles_in_the_admin_choosers
         "/admin/pages/search/?q=draft",
         f"/admin/pages/{story_index.pk}/",
         "/admin/snippets/curated/storycollection/chooser/",
+        "/admin/reports/site-history/",
+        "/admin/reports/site-history/results/",
+        "/admin/reports/aging-pages/",
+        "/admin/reports/locked/",
+        "/admin/reports/workflow/",
+        "/admin/pages/",
+        "/admin/snippets/services/service/",
+        f"/admin/bulk/services/service/delete/?id={ward.pk}",
+        f"/admin/bulk/curated/storycollection/delete/?id={ward.pk}",
     ):
         got = client.get(url)
         assert got.status_code in (200, 302, 403, 404), (url, got.status_code)
@@ -233,3 +246,29 @@ def test_a_period_of_one_day_counts_the_stories_published_that_day_in_the_sites_
     assert [row.figures.stories for row in rows(CommissioningFilter(before))] == [0]
     reaching_the_end = {"published_from": today, "published_to": "9999-12-31"}
     assert [row.figures.stories for row in rows(CommissioningFilter(reaching_the_end))] == [1]
+
+
+def test_a_researchers_only_story_shows_nowhere_in_public_services_or_collections(client, story_index):
+    ward = Service.objects.create(name="Willow Ward")
+    narrowed = publish_story(story_index, "For researchers only")
+    StoryService.objects.create(story=narrowed, service=ward, source=StoryService.Source.CONTRIBUTOR)
+    _published_response(narrowed, ward, body="A reply under a narrowed story.")
+    collection = StoryCollection.objects.create(title="Ward visit", slug="ward-visit", introduction="For a visit.")
+    CollectionStory.objects.create(collection=collection, story=narrowed)
+    PageViewRestriction.objects.create(page=narrowed, restriction_type=PageViewRestriction.GROUPS)
+    for url in (
+        "/services/willow-ward/",
+        "/services/willow-ward/?page=99999999999999999999",
+        "/services/willow-ward/?page=abc",
+        "/feeds/services/willow-ward/",
+        "/api/v2/responses/",
+        f"/api/v2/responses/?story_id={narrowed.pk}",
+        "/collections/ward-visit/",
+        "/embed/collections/ward-visit/",
+    ):
+        got = client.get(url)
+        assert got.status_code in (200, 404), (url, got.status_code)
+        assert b"For researchers only" not in got.content and b"A reply under a narrowed story." not in got.content
+    pack = b"".join(client.get("/collections/ward-visit/training-pack.zip").streaming_content)
+    assert zipfile.ZipFile(io.BytesIO(pack)).namelist() == ["README.txt"]
+    assert client.get("/feeds/services/nobody/").status_code == 404
