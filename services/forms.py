@@ -141,8 +141,10 @@ class StoryServiceForm(WagtailAdminModelForm):
         self.fields["story"].queryset = StoryPage.objects.published()
 
     def save(self, commit=True):
-        self.instance.source = StoryService.Source.MODERATOR
-        if self.instance._state.adding:
+        # A new link, or a link moved to another story or service, is the moderator's proposal: the contributor's
+        # confirmation was of the link as it stood, never of what it is changed to.
+        if self.instance._state.adding or {"story", "service"} & set(self.changed_data):
+            self.instance.source = StoryService.Source.MODERATOR
             self.instance.confirmed = False
         return super().save(commit)
 

@@ -272,3 +272,24 @@ def test_a_researchers_only_story_shows_nowhere_in_public_services_or_collection
     pack = b"".join(client.get("/collections/ward-visit/training-pack.zip").streaming_content)
     assert zipfile.ZipFile(io.BytesIO(pack)).namelist() == ["README.txt"]
     assert client.get("/feeds/services/nobody/").status_code == 404
+
+
+def test_a_moderator_moving_a_confirmed_link_to_another_story_or_service_makes_it_a_proposal(client, story_index):
+    ward, crisis = Service.objects.create(name="Willow Ward"), Service.objects.create(name="Crisis line")
+    named, other = publish_story(story_index, "Named by its teller"), publish_story(story_index, "Never named")
+    link = StoryService.objects.create(story=named, service=ward, source=StoryService.Source.CONTRIBUTOR)
+    staff = sign_in(moderator())
+    edit = f"/admin/story_services/edit/{link.pk}/"
+    assert staff.post(edit, {"story": other.pk, "service": ward.pk}).status_code == 302
+    link.refresh_from_db()
+    assert (link.story_id, link.confirmed, link.source) == (other.pk, False, StoryService.Source.MODERATOR)
+    assert b"Never named" not in client.get("/services/willow-ward/").content
+    confirmed = StoryService.objects.create(story=named, service=crisis, source=StoryService.Source.CONTRIBUTOR)
+    staff.post(f"/admin/story_services/edit/{confirmed.pk}/", {"story": named.pk, "service": ward.pk})
+    confirmed.refresh_from_db()
+    assert (confirmed.service_id, confirmed.confirmed) == (ward.pk, False)
+    # Saved as it stood, a link stays the contributor's own naming.
+    kept = StoryService.objects.create(story=other, service=crisis, source=StoryService.Source.CONTRIBUTOR)
+    staff.post(f"/admin/story_services/edit/{kept.pk}/", {"story": other.pk, "service": crisis.pk})
+    kept.refresh_from_db()
+    assert (kept.confirmed, kept.source) == (True, StoryService.Source.CONTRIBUTOR)
