@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -170,6 +171,14 @@ class ResponderInviteForm(WagtailAdminModelForm):
         email = self.cleaned_data["email"].lower()
         if not self.instance.pk and Responder.objects.filter(user__username=email).exists():
             raise forms.ValidationError("This person already responds for a service: add services to their entry.")
+        # A responder has an account of their own: inviting an address would otherwise quietly give an existing
+        # account (a moderator's, say) a responder's rights, and invite nobody.
+        users = get_user_model().objects
+        if not self.instance.pk and users.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+            raise forms.ValidationError(
+                "Someone already has an account with this address. A responder needs an account of their own: "
+                "please use another address."
+            )
         return email
 
     @transaction.atomic

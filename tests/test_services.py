@@ -120,6 +120,13 @@ def test_staff_invite_a_responder_who_joins_the_responders_group():
     assert invited.user.has_perm("services.respond_to_stories") and not roles.can_review(invited.user)
     again = staff.post("/admin/responders/new/", {"email": "lead@trust.example", "role": "x", "services": [ward.pk]})
     assert again.status_code == 200 and Responder.objects.count() == 1
+    # An address that is already someone's account (here a moderator's) is refused, not quietly made a responder.
+    colleague = moderator("colleague@trust.example")
+    refused = staff.post(
+        "/admin/responders/new/", {"email": "Colleague@trust.example", "role": "x", "services": [ward.pk]}
+    )
+    assert refused.status_code == 200 and "already has an account" in refused.content.decode()
+    assert not colleague.groups.filter(name=RESPONDERS).exists() and Responder.objects.count() == 1
     granted = roles.group_permissions()
     assert granted[RESPONDERS] == {"wagtailadmin.access_admin", "services.respond_to_stories"}
     assert Group.objects.get(name=RESPONDERS).permissions.count() == 2
