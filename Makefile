@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test lint install migrate demo clean
+.PHONY: run test lint install migrate demo clean messages language
 
 # Installs again whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -50,6 +50,19 @@ lint: install node_modules/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates $(wildcard */templates) --lint
 	npx --no-install eslint .
+
+# Interface languages (README, "Interface languages"); both need GNU gettext (Debian's package gettext).
+# `make messages` gathers every translatable string into each language's file, then compiles them: run it after
+# changing the interface's words, then translate what is new (the compiled .mo files are committed, so `make run`
+# needs no gettext). `make language CODE=fr` starts a new language's file: translate it, then `make messages`.
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench --ignore=docs
+messages: install
+	$(BIN)/python manage.py makemessages --all --no-obsolete --no-wrap $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+language: install
+	@test -n "$(CODE)" || { echo "Which language? For example: make language CODE=fr"; exit 1; }
+	$(BIN)/python manage.py makemessages --locale=$(CODE) --no-wrap $(MESSAGES_IGNORE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

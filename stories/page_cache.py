@@ -6,8 +6,9 @@ to public content moves its generation on (stories/generation.py), so every proc
 cache backend: per-process local memory by default (several web workers, and a task worker that unpublishes expired
 stories), or a shared Redis.
 
-Views opt in with `mark_cacheable(response)`. An opted-in view may vary only on the path, the query parameters in
-`CACHE_KEY_PARAMS` and the reader's hidden content notes (a cookie): nothing else is in the cache key.
+Views opt in with `mark_cacheable(response)`. An opted-in view may vary only on the path, the interface language,
+the query parameters in `CACHE_KEY_PARAMS` and the reader's hidden content notes (a cookie): nothing else is in the
+cache key.
 """
 
 import hashlib
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished
@@ -93,7 +95,8 @@ def connect_invalidation() -> None:
 def _cache_key(request: HttpRequest) -> str:
     params = "&".join(f"{name}={request.GET.get(name, '')}" for name in CACHE_KEY_PARAMS if name in request.GET)
     hidden = ReaderPreferences.from_request(request).cookie_value
-    identity = f"{request.scheme}://{request.get_host()}|{request.path}|{params}|{hidden}"
+    # The language is in the path too (/cy/...); it is named so that no way of choosing it can share a stored page.
+    identity = f"{request.scheme}://{request.get_host()}|{get_language()}|{request.path}|{params}|{hidden}"
     return "public-page:" + hashlib.sha256(identity.encode()).hexdigest()
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -15,12 +16,6 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("", include("contributions.urls")),
-    path("", include("moderation.urls")),
-    path("", include("curated.urls")),
-    path("", include("stories.urls")),
-    path("", include("research.urls")),
-    path("", include("services.urls")),
 ]
 
 if settings.DEBUG:
@@ -29,4 +24,14 @@ if settings.DEBUG:
     # Public (MEDIA_ROOT) files only; private story media is never under MEDIA_ROOT.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Everything people read and fill in, in English at its own address and in each other language under /<code>/.
+urlpatterns += i18n_patterns(
+    path("", include("contributions.urls")),
+    path("", include("moderation.urls")),
+    path("", include("curated.urls")),
+    path("", include("stories.urls")),
+    path("", include("research.urls")),
+    path("", include("services.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

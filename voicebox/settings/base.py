@@ -7,6 +7,7 @@ choose between the values read below.
 
 from pathlib import Path
 
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from environs import Env
 
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "stories.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address alone (/cy/..., /es/..., English unprefixed), so a stored page is keyed by it.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # It only serves anonymous readers (no session cookie), so a stored page skips the middleware below, which has
@@ -333,7 +336,18 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 }
 
 # --- Internationalisation ---------------------------------------------------------------------------------------------
+# The interface is in English at unprefixed addresses, and in every language the project has a translation file for
+# (locale/<code>/LC_MESSAGES/django.po) under /<code>/: adding a language is `make language CODE=<code>` and
+# translating the file it makes (README, "Interface languages"). Stories keep the language they were told in.
 LANGUAGE_CODE = "en-gb"
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [("en-gb", "English")] + sorted(
+    (path.parent.parent.name, LANG_INFO[path.parent.parent.name]["name_local"].capitalize())
+    for path in LOCALE_PATHS[0].glob("*/LC_MESSAGES/django.po")
+)
+# Wagtail's pages (the trust pages, easy read, the home page) are written once, in English; a story's own language
+# is a field of its own (stories.content), so Wagtail's page locales are not used.
+WAGTAIL_CONTENT_LANGUAGES = [("en-gb", "English")]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,70 @@
+"""The interface's languages in templates: an address in the reader's language, and the same page in each language.
+
+English lives at unprefixed addresses and every other language under /<code>/ (voicebox/urls.py), so the same page in
+another language is its address with the language's prefix swapped: no lookup, and it holds for Wagtail's pages, the
+site's own views and even an address that answers 404.
+"""
+
+from dataclasses import dataclass
+
+from django import template
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import get_language
+
+from ..addresses import public_address
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class Alternate:
+    code: str
+    name: str
+    path: str  # with the query, for the language switcher
+    address: str  # absolute and without the query, for hreflang
+    current: bool
+
+
+def in_language(path: str, code: str) -> str:
+    """`path` (an address in English, "/stories/") in the language `code`."""
+    return path if code == settings.LANGUAGE_CODE else f"/{code}{path}"
+
+
+def english_path(path: str) -> str:
+    """The English address of a path in any of the interface's languages."""
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if code != settings.LANGUAGE_CODE and path.startswith(prefix):
+            return path[len(prefix) - 1 :]
+    return path
+
+
+@register.simple_tag
+def localpath(path: str) -> str:
+    """A fixed address of the site (a Wagtail page such as "/stories/") in the language being shown."""
+    return in_language(path, get_language() or settings.LANGUAGE_CODE)
+
+
+def alternates(request: HttpRequest, home: bool = False) -> list[Alternate]:
+    english = "/" if home else english_path(request.path)
+    query = "" if home else request.META.get("QUERY_STRING", "")
+    active = get_language()
+    return [
+        Alternate(
+            code=code,
+            name=name,
+            path=in_language(english, code) + (f"?{query}" if query else ""),
+            address=public_address(request, in_language(english, code)),
+            current=code == active,
+        )
+        for code, name in settings.LANGUAGES
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context, home: bool = False) -> list[Alternate]:
+    """This page in every language of the interface, the one being shown marked as current; with `home`, the home
+    page in each language (error pages, which must not repeat the address that was asked for)."""
+    request = context.get("request")
+    return alternates(request, home) if request is not None else []
