@@ -18,11 +18,13 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files import File
 from django.db import DatabaseError, IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 
 from moderation.erasure import erase_media
 from moderation.models import AuditEvent, ConsentRecord, ConsentText, Contribution, PaperScan, StoryStatus
@@ -155,6 +157,12 @@ def paragraphs(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
 
 
+def _interface_language() -> str:
+    """The interface language this story is being shared in (its emails are written in it)."""
+    language = get_language()
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def _create(submission: Submission, scans: list[PaperScan]) -> Submitted:
     index = StoryIndexPage.objects.first()
     if index is None:
@@ -168,6 +176,7 @@ def _create(submission: Submission, scans: list[PaperScan]) -> Submitted:
         email=submission.email,
         channel=submission.channel,
         stated_language=submission.stated_language,
+        interface_language=_interface_language(),
         suggested_themes=submission.suggested_theme,
         idempotency_key=submission.idempotency_key,
     )

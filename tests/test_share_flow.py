@@ -277,7 +277,12 @@ def test_consent_text_edits_in_the_admin_are_revisions_and_old_records_keep_thei
 
     response = admin.post(
         f"/admin/snippets/moderation/consenttext/edit/{text.pk}/",
-        {"title": text.title, "body": text.body + "\n\nWe added this sentence.", "is_current": "on"},
+        {
+            "title": text.title,
+            "body": text.body + "\n\nWe added this sentence.",
+            "language": "en-gb",
+            "is_current": "on",
+        },
     )
 
     assert response.status_code == 302

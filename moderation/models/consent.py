@@ -3,23 +3,36 @@
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils.translation import get_language
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import RevisionMixin
 
 from stories.storage import private_storage
 
 
+def interface_languages():
+    return settings.LANGUAGES
+
+
 class ConsentText(RevisionMixin, models.Model):
-    """The words a contributor agrees to. Edited in the admin with revisions; records pin the exact version."""
+    """The words a contributor agrees to, in one interface language. Edited in the admin with revisions; records pin
+    the exact version, so what each person agreed to is known word for word, in the language they read it in."""
 
     title = models.CharField(max_length=120)
-    body = models.TextField(help_text="Plain English. Every change makes a new version; past consents keep theirs.")
-    is_current = models.BooleanField(default=True, help_text="The version shown on the share form.")
+    body = models.TextField(help_text="Plain words. Every change makes a new version; past consents keep theirs.")
+    language = models.CharField(
+        max_length=12,
+        choices=interface_languages,
+        default="en-gb",
+        help_text="Shown to people sharing in this language. Keep every language's words saying the same.",
+    )
+    is_current = models.BooleanField(default=True, help_text="The version shown on the share form in its language.")
 
-    panels = [FieldPanel("title"), FieldPanel("body"), FieldPanel("is_current")]
+    panels = [FieldPanel("title"), FieldPanel("body"), FieldPanel("language"), FieldPanel("is_current")]
 
     def __str__(self):
         return self.title
@@ -29,8 +42,12 @@ class ConsentText(RevisionMixin, models.Model):
         return hashlib.sha256(f"{self.title}\n{self.body}".encode()).hexdigest()
 
     @classmethod
-    def current(cls) -> "ConsentText | None":
-        return cls.objects.filter(is_current=True).order_by("-pk").first()
+    def current(cls, language: str | None = None) -> "ConsentText | None":
+        """The words shown now in `language` (the language being shown by default), or in English where that
+        language has none yet: nobody is asked to agree to words that do not exist."""
+        language = language or get_language() or settings.LANGUAGE_CODE
+        current = cls.objects.filter(is_current=True).order_by("-pk")
+        return current.filter(language=language).first() or current.filter(language=settings.LANGUAGE_CODE).first()
 
 
 class ConsentRecord(models.Model):

@@ -167,6 +167,8 @@ class Contribution(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
     # The language the contributor said they speak in; transcription uses it instead of detecting.
     stated_language = models.CharField(max_length=12, blank=True)
+    # The interface language they shared in: emails to them are written in it (moderation.notifications).
+    interface_language = models.CharField(max_length=12, default="en-gb", editable=False)
     suggested_themes = models.CharField(max_length=200, blank=True)
     # A token from the form, so a double submit (two clicks, a resent POST) creates one story.
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
