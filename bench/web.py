@@ -25,7 +25,8 @@ file's (target ≥ 0.5) and search's p95 (target ≤ 150 ms). Run it by hand on 
 BLAS threads, recent queries' vectors kept), query by query, and part by part (the words' query, embedding the
 query, scoring by meaning).
 --compare REV also serves the very same deployment with the code of the git revision REV (a temporary worktree) and
-measures search with both, one after the other, twice: before and after side by side, under the same load.
+measures the cached story page and search with both, one after the other, twice: before and after side by side,
+under the same load; this tree's story page also in each other interface language (/cy/, /es/).
 --keep DIR keeps the deployment in DIR and reuses it when DIR already holds one (loading takes minutes).
 """
 
@@ -500,8 +501,9 @@ def measure_searches(base: str, args, new: list[str], popular: list[str]) -> dic
     }
 
 
-def compare_searches(revision: str, story: str, args, new: list[str], popular: list[str]) -> None:
-    """Search served by the code of `revision` and by this tree, alternately, on the same deployment."""
+def compare_side_by_side(revision: str, story: str, args, new: list[str], popular: list[str]) -> None:
+    """The cached story page and search, served by the code of `revision` and by this tree, alternately, on the same
+    deployment. This tree also serves the story page in each other interface language (/cy/...), where it has them."""
     tree = Path(tempfile.mkdtemp(prefix="voicebox-web-bench-rev-"))
     subprocess.run(["git", "worktree", "add", "--detach", str(tree), revision], cwd=ROOT, check=True)
     rows = []
@@ -511,17 +513,30 @@ def compare_searches(revision: str, story: str, args, new: list[str], popular: l
                 server, base = start_server(root, args)
                 try:
                     wait_until_up(base + story, server)
-                    rows.append((name, measure_searches(base, args, new, popular)))
+                    results = {}
+                    for label, path in [("story page", story)] + [
+                        (f"story, /{code}/", f"/{code}{story}") for code in interface_languages(root)
+                    ]:
+                        urllib.request.urlopen(base + path).read()  # noqa: S310 (warm the page cache)
+                        results[label] = measure(base + path, args)
+                    results.update(measure_searches(base, args, new, popular))
+                    rows.append((name, results))
                 finally:
                     server.terminate()
                     server.wait(timeout=30)
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=True)
-    print(f"\nSearch before ({revision}) and after (this tree), alternately, p50 / p95 ms:")
-    print(f"{'':14}{'search, new':>22}{'search, popular':>22}")
+    print(f"\nBefore ({revision}) and after (this tree), alternately: req/s, p50 / p95 ms")
     for name, results in rows:
-        cells = "".join(f"{r['p50']:>12.0f} / {r['p95']:<7.0f}" for r in results.values())
-        print(f"{name[:14]:14}{cells}")
+        cells = "; ".join(
+            f"{label} {r['rps']:.0f} req/s, {r['p50']:.0f} / {r['p95']:.0f} ms" for label, r in results.items()
+        )
+        print(f"{name[:14]:14} {cells}")
+
+
+def interface_languages(root: Path) -> list[str]:
+    """The prefixed interface languages a tree has (its translation files), none before it had any."""
+    return sorted(path.parent.parent.name for path in (root / "locale").glob("*/LC_MESSAGES/django.po"))
 
 
 def main() -> int:
@@ -536,7 +551,7 @@ def main() -> int:
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--embed", type=int, default=200, help="How many stories to embed for real.")
     parser.add_argument("--profile", type=int, default=60, help="How many searches to time in process, part by part.")
-    parser.add_argument("--compare", default="", help="A git revision whose search to measure beside this tree's.")
+    parser.add_argument("--compare", default="", help="A git revision to measure beside this tree.")
     parser.add_argument("--keep", default="", help="Keep the deployment in this directory; reuse it if it is there.")
     args = parser.parse_args()
     if args.keep:
@@ -583,7 +598,7 @@ def main() -> int:
             "static file": measure(base + "/static/bench/story-page.html", args),
         }
         if args.compare:
-            compare_searches(args.compare, story, args, new_queries, popular_queries)
+            compare_side_by_side(args.compare, story, args, new_queries, popular_queries)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -2,6 +2,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 # The shared recordings sit beside every CI checkout (../shared), but not beside a stranger's clone.
@@ -97,6 +99,14 @@ def story_index():
 def index(story_index):
     """The public-site tests' name for the story index."""
     return story_index
+
+
+@pytest.fixture(autouse=True)
+def _interface_in_english():
+    """A request in Welsh leaves Welsh active in its thread: every test starts in English, as a worker's task does."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

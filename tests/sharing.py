@@ -69,20 +69,27 @@ def check_page_fields(html: str) -> dict:
 
 
 def fill_in(
-    client: Client, *, method: str = "write", story: dict | None = None, choices: dict | None = None, media_file=None
+    client: Client,
+    *,
+    method: str = "write",
+    story: dict | None = None,
+    choices: dict | None = None,
+    media_file=None,
+    prefix: str = "",
 ) -> dict:
-    """Steps 1-3, then the check page; returns the fields the final form will post."""
-    response = client.post("/share/", {"method": method})
+    """Steps 1-3, then the check page; returns the fields the final form will post. `prefix` is an interface
+    language's ("/cy"): the steps are then those addresses, in that language."""
+    response = client.post(f"{prefix}/share/", {"method": method})
     assert response.status_code == 302, response.content.decode()
     story_data = dict(story or story_answers(**({"text": None} if method != "write" else {})))
     if media_file is not None:
         story_data["media"] = media_file
-    response = client.post("/share/story/", story_data)
+    response = client.post(f"{prefix}/share/story/", story_data)
     assert response.status_code == 302, response.content.decode()
-    response = client.post("/share/choices/", choices or choice_answers(media=method != "write"))
+    response = client.post(f"{prefix}/share/choices/", choices or choice_answers(media=method != "write"))
     assert response.status_code == 302, response.content.decode()
     pretend_time_passed(client)
-    response = client.get("/share/check/")
+    response = client.get(f"{prefix}/share/check/")
     assert response.status_code == 200
     return check_page_fields(response.content.decode())
 
