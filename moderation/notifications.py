@@ -14,6 +14,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 from wagtail.admin import signal_handlers as wagtail_emails
 from wagtail.admin.mail import EmailNotificationMixin, Notifier
 from wagtail.models import TaskState, WorkflowState
@@ -29,18 +31,20 @@ from .state import appeal_needs_reviewer, contribution_for, involved_in_decline,
 
 logger = logging.getLogger(__name__)
 
+# In the contributor's language: notify() renders them, and the email, under their interface language.
 CONTRIBUTOR_SUBJECTS = {
-    "received": "We have your story",
-    "transcript_ready": "The written version of your recording is ready to check",
-    "edits_proposed": "A moderator has suggested changes to your story",
-    "published": "Your story is published",
-    "declined": "We have not published your story",
-    "taken_down": "We have taken your story off the site",
-    "appeal_outcome": "The outcome of your appeal",
-    "safeguarding": "We have paused your story, and here is where to find help",
-    "fresh_link": "A new link to your story",
+    "received": _("We have your story"),
+    "transcript_ready": _("The written version of your recording is ready to check"),
+    "edits_proposed": _("A moderator has suggested changes to your story"),
+    "published": _("Your story is published"),
+    "declined": _("We have not published your story"),
+    "taken_down": _("We have taken your story off the site"),
+    "appeal_outcome": _("The outcome of your appeal"),
+    "safeguarding": _("We have paused your story, and here is where to find help"),
+    "fresh_link": _("A new link to your story"),
 }
 
+# Staff emails stay in English (_send renders them in the site's default language).
 STAFF_SUBJECTS = {
     "second_opinion": "A proposed decline needs a second moderator",
     "safeguarding_lead": "A story has been paused for safeguarding",
@@ -48,10 +52,14 @@ STAFF_SUBJECTS = {
 }
 
 
-def _send(subject: str, template: str, context: dict, recipients: list[str], what: str) -> None:
+def _send(subject: str, template: str, context: dict, recipients: list[str], what: str, language: str = "") -> None:
+    """Render the email now, in `language` (the site's default language unless given), whatever language is active:
+    emails are also sent from background tasks, and links built with reverse() or {% url %} take its prefix."""
     context = {**context, "site_url": settings.WAGTAILADMIN_BASE_URL}
-    text = render_to_string(f"moderation/email/{template}.txt", context)
-    html = render_to_string(f"moderation/email/{template}.html", context)
+    with override(language or settings.LANGUAGE_CODE):
+        subject = str(subject)
+        text = render_to_string(f"moderation/email/{template}.txt", context)
+        html = render_to_string(f"moderation/email/{template}.html", context)
 
     def send():
         for address in recipients:
@@ -71,7 +79,8 @@ def notify(contribution: Contribution, kind: str, **context) -> bool:
     if not contribution.email:
         return False
     context = {"contribution": contribution, "signposting": CrisisSignposting.for_default_site(), **context}
-    _send(CONTRIBUTOR_SUBJECTS[kind], kind, context, [contribution.email], kind)
+    language = getattr(contribution, "interface_language", "") or settings.LANGUAGE_CODE
+    _send(CONTRIBUTOR_SUBJECTS[kind], kind, context, [contribution.email], kind, language)
     return True
 
 
