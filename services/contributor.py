@@ -7,6 +7,8 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from contributions.keys import opens_story
@@ -25,17 +27,17 @@ class ServicesChoiceForm(forms.Form):
 
 class ReplyForm(forms.Form):
     experience = forms.ChoiceField(
-        choices=[("", "I'd rather not say"), *ResponseReply.Experience.choices],
+        choices=[("", _("I'd rather not say")), *ResponseReply.Experience.choices],
         required=False,
         widget=forms.RadioSelect,
-        label="Does the change match your experience?",
+        label=_("Does the change match your experience?"),
     )
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=REPLY_MAX,
         required=False,
-        label="Your reply",
-        help_text="Shown in public under the response once a moderator has checked it, without your name.",
+        label=_("Your reply"),
+        help_text=_("Shown in public under the response once a moderator has checked it, without your name."),
     )
 
     def __init__(self, *args, records_change: bool, **kwargs):
@@ -46,7 +48,9 @@ class ReplyForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("body") and not cleaned.get("experience"):
-            raise forms.ValidationError("Please write a reply, or say whether the change matches your experience.")
+            raise forms.ValidationError(
+                gettext("Please write a reply, or say whether the change matches your experience.")
+            )
         return cleaned
 
 
@@ -105,8 +109,8 @@ def reply(request, contribution, key: str, response_id: int):
 class NameServiceForm(forms.Form):
     service = forms.CharField(
         max_length=160,
-        label="Which service is your story about?",
-        help_text="Start typing its name, and choose it from the list.",
+        label=_("Which service is your story about?"),
+        help_text=_("Start typing its name, and choose it from the list."),
     )
 
     def clean_service(self):
@@ -114,8 +118,10 @@ class NameServiceForm(forms.Form):
         service = Service.objects.filter(name__iexact=name).first()
         if service is None:
             raise forms.ValidationError(
-                "We could not find a service with that name in our list. Check the spelling, or choose one of the "
-                "names offered as you type."
+                gettext(
+                    "We could not find a service with that name in our list. Check the spelling, or choose one of "
+                    "the names offered as you type."
+                )
             )
         return service
 

@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from stories.feeds import FEED_ITEMS, StoriesFeed
 
@@ -15,10 +16,10 @@ class ServiceStoriesFeed(StoriesFeed):
         return get_object_or_404(Service, slug=slug)
 
     def title(self, service: Service) -> str:
-        return f"Voicebox stories about {service.name}"
+        return gettext("Voicebox stories about %(service)s") % {"service": service.name}
 
     def description(self, service: Service) -> str:
-        return f"Published stories about {service.name}, told in people's own words."
+        return gettext("Published stories about %(service)s, told in people's own words.") % {"service": service.name}
 
     def link(self, service: Service) -> str:
         return reverse("services:detail", args=[service.slug])

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from moderation import policy
@@ -36,10 +37,12 @@ def share_question() -> dict[str, forms.Field]:
         SHARE_QUESTION: forms.CharField(
             required=False,
             max_length=160,
-            label="Which service is your story about? (optional)",
-            help_text="Start typing to choose it from our list, or write its name. Once your story is published, "
-            "the service can read it and may respond; it never sees your story before.",
-            error_messages={"max_length": "Please keep the service's name to 160 characters or fewer."},
+            label=_("Which service is your story about? (optional)"),
+            help_text=_(
+                "Start typing to choose it from our list, or write its name. Once your story is published, "
+                "the service can read it and may respond; it never sees your story before."
+            ),
+            error_messages={"max_length": _("Please keep the service's name to 160 characters or fewer.")},
             widget=ServiceNameInput(),
         )
     }

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rest_framework import serializers
 from wagtail.api import APIField
 
@@ -20,14 +22,14 @@ class Service(models.Model):
     """A service stories can be about: kept by staff in the admin (a snippet)."""
 
     class Kind(models.TextChoices):
-        COMMUNITY = "community", "Community mental health"
-        INPATIENT = "inpatient", "Inpatient ward"
-        CRISIS = "crisis", "Crisis service"
-        TALKING = "talking", "Talking therapies"
-        GP = "gp", "GP practice"
-        PEER = "peer", "Peer support"
-        VOLUNTARY = "voluntary", "Voluntary sector"
-        OTHER = "other", "Other"
+        COMMUNITY = "community", _("Community mental health")
+        INPATIENT = "inpatient", _("Inpatient ward")
+        CRISIS = "crisis", _("Crisis service")
+        TALKING = "talking", _("Talking therapies")
+        GP = "gp", _("GP practice")
+        PEER = "peer", _("Peer support")
+        VOLUNTARY = "voluntary", _("Voluntary sector")
+        OTHER = "other", pgettext_lazy("kind of service", "Other")
 
     name = models.CharField(max_length=160)
     slug = models.SlugField(max_length=160, unique=True, blank=True, help_text="Its address: /services/<slug>/.")
@@ -127,9 +129,9 @@ class Response(models.Model):
     wagtail_reference_index_ignore = True  # not content: nothing to list as a story's usage
 
     class Kind(models.TextChoices):
-        RESPONSE = "response", "A response"
-        CHANGE_PLANNED = "change_planned", "A change is planned"
-        CHANGE_MADE = "change_made", "A change was made"
+        RESPONSE = "response", _("A response")
+        CHANGE_PLANNED = "change_planned", _("A change is planned")
+        CHANGE_MADE = "change_made", _("A change was made")
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for a moderator"
@@ -184,9 +186,9 @@ class ResponseReply(models.Model):
     experience."""
 
     class Experience(models.TextChoices):
-        MATCHES = "matches", "This matches my experience"
-        PARTLY = "partly", "This partly matches my experience"
-        DOES_NOT = "does_not", "This does not match my experience"
+        MATCHES = "matches", _("This matches my experience")
+        PARTLY = "partly", _("This partly matches my experience")
+        DOES_NOT = "does_not", _("This does not match my experience")
 
     wagtail_reference_index_ignore = True  # not content: nothing to list as a story's usage
 
