@@ -11,7 +11,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext
 
 from stories.captions import webvtt
 
@@ -45,15 +46,24 @@ def filename(collection: StoryCollection) -> str:
 
 
 def training_pack(collection: StoryCollection, collection_url: str) -> Iterator[bytes]:
-    """The pack's bytes, a piece at a time; what shows is decided once, when the pack starts."""
+    """The pack's bytes, a piece at a time; what shows is decided once, when the pack starts. Its words are in the
+    language of the request (taken now: the pack is streamed after the view has returned)."""
+    return _pack(collection, collection_url, translation.get_language())
+
+
+def _pack(collection: StoryCollection, collection_url: str, language: str | None) -> Iterator[bytes]:
     shown = showing(collection)
     outbox = _Outbox()
     with zipfile.ZipFile(outbox, "w", compression=zipfile.ZIP_DEFLATED) as pack:
-        pack.writestr("README.txt", readme(collection, collection_url, shown))
+        with translation.override(language):
+            text = readme(collection, collection_url, shown)
+        pack.writestr("README.txt", text)
         yield outbox.take()
         for number, item in enumerate(shown, start=1):
             folder = f"{number:02d}-{item.story.slug}"
-            pack.writestr(f"{folder}/story.txt", story_text(item))
+            with translation.override(language):
+                text = story_text(item)
+            pack.writestr(f"{folder}/story.txt", text)
             if item.story.transcript:
                 pack.writestr(f"{folder}/captions.vtt", webvtt(item.story.transcript))
             yield outbox.take()
@@ -82,10 +92,15 @@ def _now() -> tuple[int, ...]:
 
 def story_text(item: Shown) -> str:
     story = item.story
-    lines = [story.title, f"Shared by {story.byline}", f"Language: {story.language}", ""]
+    lines = [
+        story.title,
+        gettext("Shared by %(byline)s") % {"byline": story.byline},
+        gettext("Language: %(language)s") % {"language": story.language},
+        "",
+    ]
     lines += [paragraph for paragraph in story.paragraphs for paragraph in (paragraph, "")]
     if story.transcript:
-        lines += ["Transcript", ""]
+        lines += [gettext("Transcript"), ""]
         lines += [segment.get("text", "").strip() for segment in story.transcript]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -93,40 +108,61 @@ def story_text(item: Shown) -> str:
 def readme(collection: StoryCollection, collection_url: str, shown: list[Shown]) -> str:
     made = timezone.localtime()
     lines = [
-        f"Voicebox training pack: {collection.title}",
-        f"Made on {made:%-d %B %Y at %H:%M %Z} from {collection_url}",
+        gettext("Voicebox training pack: %(title)s") % {"title": collection.title},
+        gettext("Made on %(date)s at %(time)s from %(address)s")
+        % {"date": _date(made), "time": dateformat.format(made, "H:i T"), "address": collection_url},
         "",
         collection.introduction.strip(),
         "",
-        "Using these stories",
-        "These are real people's stories, shared on Voicebox under the terms below. Use them for learning and",
-        "training, as they were gathered here. Do not publish them elsewhere or change their words. A person may take",
-        "their story down or withdraw it at any time: make a new pack for each session and delete this one after.",
-        "Recordings are included only where the person agreed to their voice or video being used.",
+        gettext("Using these stories"),
+        # One message for the paragraph, wrapped at its line ends (each language's own lines).
+        *gettext(
+            "These are real people's stories, shared on Voicebox under the terms below. Use them for learning and\n"
+            "training, as they were gathered here. Do not publish them elsewhere or change their words. A person may "
+            "take\n"
+            "their story down or withdraw it at any time: make a new pack for each session and delete this one after.\n"
+            "Recordings are included only where the person agreed to their voice or video being used."
+        ).split("\n"),
         "",
-        f"Stories ({len(shown)})",
+        gettext("Stories (%(count)s)") % {"count": len(shown)},
     ]
     texts = {}
     for number, item in enumerate(shown, start=1):
         story, consent = item.story, item.consent
-        lines += ["", f"{number:02d}. {story.title}", f"    Shared by {story.byline}: {story.full_url}"]
+        shared_by = gettext("Shared by %(byline)s: %(address)s") % {"byline": story.byline, "address": story.full_url}
+        lines += ["", f"{number:02d}. {story.title}", f"    {shared_by}"]
         if consent is None:
-            lines.append("    Published by Voicebox staff; no contributor's consent record applies. No recording.")
+            lines.append(
+                "    " + gettext("Published by Voicebox staff; no contributor's consent record applies. No recording.")
+            )
         else:
             texts[consent.consent_text.version_hash] = consent.consent_text
-            lines += [
-                f"    Shared under: {consent.consent_text.title} (version {consent.consent_text.version_hash[:12]}),",
-                f"    agreed on {timezone.localtime(consent.given_at):%-d %B %Y}.",
-                f"    Who may see it: {consent.get_audience_display()}.",
-                f"    How they are named: {consent.get_identity_display()}.",
-                f"    Recording: {consent.get_media_use_display()}.",
-                f"    Research use: {'yes' if consent.research_use else 'no'}.",
-                f"    Until: {consent.expires_on:%-d %B %Y}." if consent.expires_on else "    Until: no end date.",
+            terms = [
+                gettext("Shared under: %(title)s (version %(version)s),")
+                % {"title": consent.consent_text.title, "version": consent.consent_text.version_hash[:12]},
+                gettext("agreed on %(date)s.") % {"date": _date(timezone.localtime(consent.given_at))},
+                gettext("Who may see it: %(audience)s.") % {"audience": consent.get_audience_display()},
+                gettext("How they are named: %(identity)s.") % {"identity": consent.get_identity_display()},
+                gettext("Recording: %(recording)s.") % {"recording": consent.get_media_use_display()},
+                gettext("Research use: yes.") if consent.research_use else gettext("Research use: no."),
+                gettext("Until: %(date)s.") % {"date": _date(consent.expires_on)}
+                if consent.expires_on
+                else gettext("Until: no end date."),
             ]
-        lines.append(f"    In this pack: {', '.join(_contents(item))}.")
+            lines += [f"    {term}" for term in terms]
+        lines.append("    " + gettext("In this pack: %(files)s.") % {"files": ", ".join(_contents(item))})
     for version, text in texts.items():
-        lines += ["", f"--- Consent text: {text.title} (version {version[:12]}) ---", text.body.strip()]
+        heading = gettext("--- Consent text: %(title)s (version %(version)s) ---") % {
+            "title": text.title,
+            "version": version[:12],
+        }
+        lines += ["", heading, text.body.strip()]
     return "\n".join(lines) + "\n"
+
+
+def _date(value) -> str:
+    """A day as "6 December 2026", its month named in the active language."""
+    return dateformat.format(value, "j F Y")
 
 
 def _contents(item: Shown) -> list[str]:
