@@ -9,6 +9,8 @@ from django import forms
 from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from base import abuse
@@ -19,50 +21,52 @@ from .submission import Submission
 
 WRITE, UPLOAD, RECORD = "write", "upload", "record"
 METHOD_CHOICES = [
-    (WRITE, "Write it"),
-    (UPLOAD, "Upload a recording (audio or video)"),
-    (RECORD, "Record it now, in this browser (audio or video)"),
+    (WRITE, _("Write it")),
+    (UPLOAD, _("Upload a recording (audio or video)")),
+    (RECORD, _("Record it now, in this browser (audio or video)")),
 ]
 METHOD_HINTS = {
-    WRITE: "Type your story, or paste it in. Any length is fine.",
-    UPLOAD: "A voice memo or video from your phone or computer, up to {max_mb} MB and {max_minutes} minutes.",
-    RECORD: "Uses your microphone, and your camera if you want to be seen. This needs JavaScript; "
-    "if it isn't available, you can upload a file instead.",
+    WRITE: _("Type your story, or paste it in. Any length is fine."),
+    UPLOAD: _("A voice memo or video from your phone or computer, up to {max_mb} MB and {max_minutes} minutes."),
+    RECORD: _(
+        "Uses your microphone, and your camera if you want to be seen. This needs JavaScript; "
+        "if it isn't available, you can upload a file instead."
+    ),
 }
 
 # Languages offered by name; each code is one Whisper understands (tests check this). Others choose "not listed".
 LANGUAGE_CHOICES = [
-    ("", "I'd rather not say, or it's not listed"),
+    ("", _("I'd rather not say, or it's not listed")),
     ("en", "English"),
-    ("cy", "Cymraeg (Welsh)"),
-    ("ar", "العربية (Arabic)"),
-    ("bn", "বাংলা (Bengali)"),
-    ("bg", "Български (Bulgarian)"),
-    ("yue", "粵語 (Cantonese)"),
-    ("zh", "中文 (Chinese, Mandarin)"),
-    ("fa", "فارسی (Farsi)"),
-    ("fr", "Français (French)"),
-    ("de", "Deutsch (German)"),
-    ("el", "Ελληνικά (Greek)"),
-    ("gu", "ગુજરાતી (Gujarati)"),
-    ("hi", "हिन्दी (Hindi)"),
-    ("it", "Italiano (Italian)"),
-    ("lt", "Lietuvių (Lithuanian)"),
-    ("pl", "Polski (Polish)"),
-    ("pt", "Português (Portuguese)"),
-    ("pa", "ਪੰਜਾਬੀ (Punjabi)"),
-    ("ro", "Română (Romanian)"),
-    ("ru", "Русский (Russian)"),
-    ("so", "Soomaali (Somali)"),
-    ("es", "Español (Spanish)"),
-    ("ta", "தமிழ் (Tamil)"),
-    ("tr", "Türkçe (Turkish)"),
-    ("uk", "Українська (Ukrainian)"),
-    ("ur", "اردو (Urdu)"),
+    ("cy", _("Cymraeg (Welsh)")),
+    ("ar", _("العربية (Arabic)")),
+    ("bn", _("বাংলা (Bengali)")),
+    ("bg", _("Български (Bulgarian)")),
+    ("yue", _("粵語 (Cantonese)")),
+    ("zh", _("中文 (Chinese, Mandarin)")),
+    ("fa", _("فارسی (Farsi)")),
+    ("fr", _("Français (French)")),
+    ("de", _("Deutsch (German)")),
+    ("el", _("Ελληνικά (Greek)")),
+    ("gu", _("ગુજરાતી (Gujarati)")),
+    ("hi", _("हिन्दी (Hindi)")),
+    ("it", _("Italiano (Italian)")),
+    ("lt", _("Lietuvių (Lithuanian)")),
+    ("pl", _("Polski (Polish)")),
+    ("pt", _("Português (Portuguese)")),
+    ("pa", _("ਪੰਜਾਬੀ (Punjabi)")),
+    ("ro", _("Română (Romanian)")),
+    ("ru", _("Русский (Russian)")),
+    ("so", _("Soomaali (Somali)")),
+    ("es", _("Español (Spanish)")),
+    ("ta", _("தமிழ் (Tamil)")),
+    ("tr", _("Türkçe (Turkish)")),
+    ("uk", _("Українська (Ukrainian)")),
+    ("ur", _("اردو (Urdu)")),
 ]
 
-PERSPECTIVE_CHOICES = [("", "I'd rather not say"), *StoryPerspective.choices]
-YES_NO = [("yes", "Yes"), ("no", "No")]
+PERSPECTIVE_CHOICES = [("", _("I'd rather not say")), *StoryPerspective.choices]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 MAX_STORY_CHARACTERS = 50_000
 
@@ -89,7 +93,7 @@ class ShareStepForm(forms.Form):
     honeypot_field = "website"
     website = forms.CharField(
         required=False,
-        label="Leave this empty",
+        label=_("Leave this empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
@@ -126,9 +130,9 @@ def _radio(label: str, choices, required_message: str, help_text: str = "") -> f
 
 class HowForm(ShareStepForm):
     method = _radio(
-        "How would you like to tell your story?",
+        _("How would you like to tell your story?"),
         METHOD_CHOICES,
-        "Choose how you'd like to tell your story.",
+        _("Choose how you'd like to tell your story."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -142,43 +146,45 @@ class HowForm(ShareStepForm):
 
 class StoryForm(ShareStepForm):
     title = forms.CharField(
-        label="A title for your story",
+        label=_("A title for your story"),
         max_length=120,
-        help_text="A few words shown above your story, for example \u201cFinding my feet again\u201d.",
+        help_text=_("A few words shown above your story, for example \u201cFinding my feet again\u201d."),
         error_messages={
-            "required": "Give your story a title. A few words are enough.",
-            "max_length": "Please keep the title to 120 characters or fewer (it has %(show_value)d).",
+            "required": _("Give your story a title. A few words are enough."),
+            "max_length": _("Please keep the title to 120 characters or fewer (it has %(show_value)d)."),
         },
     )
     text = forms.CharField(
-        label="Your story",
+        label=_("Your story"),
         required=False,
         max_length=MAX_STORY_CHARACTERS,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text="Leave an empty line between paragraphs. Spelling and grammar don't matter.",
+        help_text=_("Leave an empty line between paragraphs. Spelling and grammar don't matter."),
         error_messages={
-            "max_length": "Your story is longer than we can take in one go (%(limit_value)d characters). "
-            "Could you shorten it, or send it as two stories?",
+            "max_length": _(
+                "Your story is longer than we can take in one go (%(limit_value)d characters). "
+                "Could you shorten it, or send it as two stories?"
+            ),
         },
     )
     media = forms.FileField(
-        label="Your recording",
+        label=_("Your recording"),
         required=False,
         widget=forms.FileInput(attrs={"accept": "audio/*,video/*"}),
-        help_text="An audio or video file. We check it and keep it private until your story is published.",
+        help_text=_("An audio or video file. We check it and keep it private until your story is published."),
     )
     language = forms.ChoiceField(
-        label="Which language is your story in? (optional)",
+        label=_("Which language is your story in? (optional)"),
         choices=LANGUAGE_CHOICES,
         required=False,
-        help_text="This helps us write out what you say accurately.",
+        help_text=_("This helps us write out what you say accurately."),
     )
     perspective = forms.ChoiceField(
-        label="I'm sharing as\u2026 (optional)",
+        label=_("I'm sharing as\u2026 (optional)"),
         choices=PERSPECTIVE_CHOICES,
         required=False,
-        help_text="Every one of these is welcome. It is never shown with your name.",
+        help_text=_("Every one of these is welcome. It is never shown with your name."),
     )
 
     def __init__(self, *args, method: str, has_held_media: bool = False, **kwargs):
@@ -190,8 +196,8 @@ class StoryForm(ShareStepForm):
         else:
             del self.fields["text"]
             if has_held_media:
-                self.fields["media"].label = "Choose a different recording (optional)"
-                self.fields["media"].help_text = "Only if you want to replace the one you've already added."
+                self.fields["media"].label = gettext("Choose a different recording (optional)")
+                self.fields["media"].help_text = gettext("Only if you want to replace the one you've already added.")
         self.added_questions = []
         for add_questions in hooks.get_hooks(STORY_QUESTIONS_HOOK):
             questions = add_questions()
@@ -205,21 +211,21 @@ class StoryForm(ShareStepForm):
     def clean(self):
         cleaned = super().clean()
         if self.method == WRITE and not cleaned.get("text") and "text" not in self.errors:
-            self.add_error("text", "Write your story in the box, or go back and choose to record it instead.")
+            self.add_error("text", gettext("Write your story in the box, or go back and choose to record it instead."))
         if self.method != WRITE and not cleaned.get("media") and not self.has_held_media:
             if self.method == RECORD:
-                self.add_error("media", "Record your story, or choose a file with a recording in it.")
+                self.add_error("media", gettext("Record your story, or choose a file with a recording in it."))
             else:
-                self.add_error("media", "Choose the file with your recording in it.")
+                self.add_error("media", gettext("Choose the file with your recording in it."))
         return cleaned
 
 
 # Who may see the story and whether researchers may use it, asked as one question so the answers cannot conflict:
 # each choice is a whole audience, and the research use follows from it.
 AUDIENCE_CHOICES = [
-    (ConsentRecord.Audience.BOTH, "Everyone, and researchers may use it"),
-    (ConsentRecord.Audience.PUBLIC, "Everyone, but not for research"),
-    (ConsentRecord.Audience.RESEARCHERS, "Only researchers we work with"),
+    (ConsentRecord.Audience.BOTH, _("Everyone, and researchers may use it")),
+    (ConsentRecord.Audience.PUBLIC, _("Everyone, but not for research")),
+    (ConsentRecord.Audience.RESEARCHERS, _("Only researchers we work with")),
 ]
 RESEARCH_USE = {
     ConsentRecord.Audience.BOTH: True,
@@ -227,9 +233,9 @@ RESEARCH_USE = {
     ConsentRecord.Audience.RESEARCHERS: True,
 }
 IDENTITY_CHOICES = [
-    (ConsentRecord.Identity.ANONYMOUS, "Anonymous"),
-    (ConsentRecord.Identity.FIRST_NAME, "My first name"),
-    (ConsentRecord.Identity.PSEUDONYM, "A name I choose"),
+    (ConsentRecord.Identity.ANONYMOUS, _("Anonymous")),
+    (ConsentRecord.Identity.FIRST_NAME, _("My first name")),
+    (ConsentRecord.Identity.PSEUDONYM, _("A name I choose")),
 ]
 NAMED = {ConsentRecord.Identity.FIRST_NAME, ConsentRecord.Identity.PSEUDONYM, ConsentRecord.Identity.FULL_NAME}
 
@@ -240,56 +246,58 @@ class ConsentChoicesForm(ShareStepForm):
 
     choice_hints = {
         "audience": {
-            ConsentRecord.Audience.BOTH: "On this website, and researchers may quote or study it.",
-            ConsentRecord.Audience.PUBLIC: "On this website only.",
-            ConsentRecord.Audience.RESEARCHERS: "Not on the website.",
+            ConsentRecord.Audience.BOTH: _("On this website, and researchers may quote or study it."),
+            ConsentRecord.Audience.PUBLIC: _("On this website only."),
+            ConsentRecord.Audience.RESEARCHERS: _("Not on the website."),
         },
         "media_use": {
-            ConsentRecord.MediaUse.PUBLISH_MEDIA: "People can hear you, and see you in a video.",
-            ConsentRecord.MediaUse.TRANSCRIPT_ONLY: "Only the written version is published.",
+            ConsentRecord.MediaUse.PUBLISH_MEDIA: _("People can hear you, and see you in a video."),
+            ConsentRecord.MediaUse.TRANSCRIPT_ONLY: _("Only the written version is published."),
         },
     }
     consent_version = forms.CharField(widget=forms.HiddenInput)
-    audience = _radio("Who may see it, and may researchers use it?", AUDIENCE_CHOICES, "Choose who may see your story.")
+    audience = _radio(
+        _("Who may see it, and may researchers use it?"), AUDIENCE_CHOICES, _("Choose who may see your story.")
+    )
     identity = _radio(
-        "How would you like to be named?",
+        _("How would you like to be named?"),
         IDENTITY_CHOICES,
-        "Choose how you'd like to be named.",
-        help_text="Anonymous is safest: leave out details that could identify you.",
+        _("Choose how you'd like to be named."),
+        help_text=_("Anonymous is safest: leave out details that could identify you."),
     )
     display_name = forms.CharField(
-        label="The name to show",
+        label=_("The name to show"),
         required=False,
         max_length=80,
-        error_messages={"max_length": "Please keep the name to 80 characters or fewer."},
+        error_messages={"max_length": _("Please keep the name to 80 characters or fewer.")},
     )
     media_use = forms.ChoiceField(
-        label="Your voice and face",
+        label=_("Your voice and face"),
         choices=[
-            (ConsentRecord.MediaUse.PUBLISH_MEDIA, "Publish my recording"),
-            (ConsentRecord.MediaUse.TRANSCRIPT_ONLY, "Transcript only"),
+            (ConsentRecord.MediaUse.PUBLISH_MEDIA, _("Publish my recording")),
+            (ConsentRecord.MediaUse.TRANSCRIPT_ONLY, _("Transcript only")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether we may publish your recording, or only your words."},
+        error_messages={"required": _("Choose whether we may publish your recording, or only your words.")},
     )
     expires_on = forms.DateField(
-        label="Take it down on this date (optional)",
+        label=_("Take it down on this date (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty to keep it up until you take it down. For example 31/12/2027.",
+        help_text=_("Leave empty to keep it up until you take it down. For example 31/12/2027."),
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y"],
-        error_messages={"invalid": "Enter the date as day, month and year, for example 31/12/2027."},
+        error_messages={"invalid": _("Enter the date as day, month and year, for example 31/12/2027.")},
     )
     minimal_edits = forms.ChoiceField(
-        label="May moderators remove names, places, dates and contact details without asking you? (optional)",
+        label=_("May moderators remove names, places, dates and contact details without asking you? (optional)"),
         choices=YES_NO,
         required=False,
         widget=forms.RadioSelect,
-        help_text="Any other change is always shown to you first. If you don't answer, we ask you.",
+        help_text=_("Any other change is always shown to you first. If you don't answer, we ask you."),
     )
     agree = forms.BooleanField(
-        label="I've read the words above and I agree to them for this story.",
-        error_messages={"required": "Tick the box to say you agree, or come back when you're ready."},
+        label=_("I've read the words above and I agree to them for this story."),
+        error_messages={"required": _("Tick the box to say you agree, or come back when you're ready.")},
     )
 
     def __init__(self, *args, consent_text: ConsentText, is_media: bool, **kwargs):
@@ -305,7 +313,7 @@ class ConsentChoicesForm(ShareStepForm):
             self.data = self.data.copy()
             self.data["consent_version"] = self.consent_text.version_hash
             raise forms.ValidationError(
-                "The words you agreed to have just been updated. Please read them again before you carry on."
+                gettext("The words you agreed to have just been updated. Please read them again before you carry on.")
             )
         return self.cleaned_data["consent_version"]
 
@@ -315,7 +323,7 @@ class ConsentChoicesForm(ShareStepForm):
     def clean_expires_on(self):
         expires_on = self.cleaned_data["expires_on"]
         if expires_on and expires_on <= timezone.localdate():
-            raise forms.ValidationError("Choose a date in the future, or leave it empty.")
+            raise forms.ValidationError(gettext("Choose a date in the future, or leave it empty."))
         return expires_on
 
     def clean(self):
@@ -325,7 +333,7 @@ class ConsentChoicesForm(ShareStepForm):
             # The name box sits inside the question: a name typed before choosing "anonymous" is simply not used.
             cleaned["display_name"] = ""
         elif identity and not name and "display_name" not in self.errors:
-            self.add_error("display_name", "Enter the name you'd like us to show, or choose anonymous.")
+            self.add_error("display_name", gettext("Enter the name you'd like us to show, or choose anonymous."))
         if audience := cleaned.get("audience"):
             cleaned["research_use"] = RESEARCH_USE[audience]
         return cleaned
@@ -346,29 +354,29 @@ class ChoicesForm(ConsentChoicesForm):
     ]
 
     email = forms.EmailField(
-        label="Your email address (optional)",
+        label=_("Your email address (optional)"),
         required=False,
-        help_text="Only to tell you about your story, or send you a new link if you lose yours. Never published.",
-        error_messages={"invalid": "Enter an email address like name@example.com, or leave it empty."},
+        help_text=_("Only to tell you about your story, or send you a new link if you lose yours. Never published."),
+        error_messages={"invalid": _("Enter an email address like name@example.com, or leave it empty.")},
     )
     content_notes = forms.ModelMultipleChoiceField(
-        label="Does your story talk about any of these?",
+        label=_("Does your story talk about any of these?"),
         queryset=ContentNote.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Readers see these notes first.",
+        help_text=_("Readers see these notes first."),
     )
     themes = forms.ModelMultipleChoiceField(
-        label="Which themes fit your story?",
+        label=_("Which themes fit your story?"),
         queryset=Theme.objects.filter(origin=Theme.Origin.CURATED),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     suggested_theme = forms.CharField(
-        label="A theme of your own",
+        label=_("A theme of your own"),
         required=False,
         max_length=200,
-        error_messages={"max_length": "Please keep the suggestion to 200 characters or fewer."},
+        error_messages={"max_length": _("Please keep the suggestion to 200 characters or fewer.")},
     )
 
 

@@ -21,6 +21,9 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
@@ -64,8 +67,13 @@ STEP_URLS = {
     "choices": "contributions:share_choices",
     "check": "contributions:share_check",
 }
-STEP_TITLES = {"how": "How to tell it", "story": "Your story", "choices": "Your choices", "check": "Check and send"}
-CHOOSE_AGAIN = "For your privacy we don't keep a file we can't use, so please choose it again."
+STEP_TITLES = {
+    "how": _("How to tell it"),
+    "story": _("Your story"),
+    "choices": _("Your choices"),
+    "check": _("Check and send"),
+}
+CHOOSE_AGAIN = _("For your privacy we don't keep a file we can't use, so please choose it again.")
 # The story key waits here between the submit and the one page that shows it.
 SESSION_STORY_KEY = "share_story_key"
 
@@ -310,10 +318,10 @@ class CheckStepView(View):
         if unfinished := first_unfinished_step(flow, before="check"):
             return redirect(reverse(STEP_URLS[unfinished]) + "?problems=1")
         if not form.is_valid() or form.cleaned_data["token"] != flow.token:
-            return self.render(flow, notice="Please check your answers and send your story again.")
+            return self.render(flow, notice=gettext("Please check your answers and send your story again."))
         seconds = form.seconds_taken()
         if seconds is None:
-            return self.render(flow, notice="This page was open for a long time. Please check and send again.")
+            return self.render(flow, notice=gettext("This page was open for a long time. Please check and send again."))
         if seconds < abuse.MIN_FILL_SECONDS:
             return drop_bot(request, flow)
         try:
@@ -385,31 +393,40 @@ def summary_rows(method: str, story: StoryForm, choices: ChoicesForm) -> list[tu
 
     answers = choices.cleaned_data
     how_url, story_url, choices_url = (reverse(STEP_URLS[step]) for step in ("how", "story", "choices"))
-    names = {"none": "Not shown (anonymous)"}
+    not_given = gettext("Not given")
     rows = [
-        ("How you're telling it", str(dict(METHOD_CHOICES)[method]), how_url),
-        ("Title", story.cleaned_data["title"], story_url),
-        ("Language", label(story, "language") if story.cleaned_data["language"] else "Not given", story_url),
-        ("Sharing as", label(story, "perspective") if story.cleaned_data["perspective"] else "Not given", story_url),
-        ("Who may see it", label(choices, "audience"), choices_url),
-        ("How you're named", answers["display_name"] or names["none"], choices_url),
+        (gettext("How you're telling it"), str(dict(METHOD_CHOICES)[method]), how_url),
+        (gettext("Title"), story.cleaned_data["title"], story_url),
+        (gettext("Language"), label(story, "language") if story.cleaned_data["language"] else not_given, story_url),
+        (
+            gettext("Sharing as"),
+            label(story, "perspective") if story.cleaned_data["perspective"] else not_given,
+            story_url,
+        ),
+        (gettext("Who may see it"), label(choices, "audience"), choices_url),
+        (gettext("How you're named"), answers["display_name"] or gettext("Not shown (anonymous)"), choices_url),
     ]
     if "media_use" in answers:
-        rows.append(("Your voice and face", label(choices, "media_use"), choices_url))
+        rows.append((gettext("Your voice and face"), label(choices, "media_use"), choices_url))
     expires_on = answers["expires_on"]
+    until = gettext("Until %(date)s") % {"date": date_format(expires_on, "j F Y")} if expires_on else ""
     rows += [
+        (gettext("How long it stays published"), until or gettext("Until I withdraw it"), choices_url),
+        (gettext("Small edits without asking"), label(choices, "minimal_edits"), choices_url),
+        (gettext("Email"), answers["email"] or not_given, choices_url),
         (
-            "How long it stays published",
-            expires_on.strftime("Until %-d %B %Y") if expires_on else "Until I withdraw it",
+            gettext("Content notes"),
+            ", ".join(note.name for note in answers["content_notes"]) or pgettext("no content notes chosen", "None"),
             choices_url,
         ),
-        ("Small edits without asking", label(choices, "minimal_edits"), choices_url),
-        ("Email", answers["email"] or "Not given", choices_url),
-        ("Content notes", ", ".join(note.name for note in answers["content_notes"]) or "None", choices_url),
-        ("Themes", ", ".join(theme.name for theme in answers["themes"]) or "None chosen", choices_url),
+        (
+            gettext("Themes"),
+            ", ".join(theme.name for theme in answers["themes"]) or gettext("None chosen"),
+            choices_url,
+        ),
     ]
     if answers["suggested_theme"]:
-        rows.append(("Your theme suggestion", answers["suggested_theme"], choices_url))
+        rows.append((gettext("Your theme suggestion"), answers["suggested_theme"], choices_url))
     rows += [(field.label, str(field.value()), story_url) for field in story.added_fields if field.value()]
     return rows
 

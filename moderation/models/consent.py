@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import RevisionMixin
 
@@ -54,20 +55,20 @@ class ConsentRecord(models.Model):
     """What a contributor agreed to for one story, against which exact text, when and how. Changes add a record."""
 
     class Audience(models.TextChoices):
-        PUBLIC = "public", "Everyone (published on the website)"
-        RESEARCHERS = "researchers", "Researchers only"
-        BOTH = "both", "Everyone, and researchers may study it"
+        PUBLIC = "public", _("Everyone (published on the website)")
+        RESEARCHERS = "researchers", _("Researchers only")
+        BOTH = "both", _("Everyone, and researchers may study it")
 
     class Identity(models.TextChoices):
-        ANONYMOUS = "anonymous", "Anonymous"
-        FIRST_NAME = "first_name", "My first name"
-        PSEUDONYM = "pseudonym", "A name I choose"
+        ANONYMOUS = "anonymous", _("Anonymous")
+        FIRST_NAME = "first_name", _("My first name")
+        PSEUDONYM = "pseudonym", _("A name I choose")
         # Offered before the share form asked "a name I choose" instead; kept for the records that chose it.
-        FULL_NAME = "full_name", "My full name"
+        FULL_NAME = "full_name", _("My full name")
 
     class MediaUse(models.TextChoices):
-        PUBLISH_MEDIA = "media", "Publish my recording"
-        TRANSCRIPT_ONLY = "transcript", "My words, not my voice: publish the transcript only"
+        PUBLISH_MEDIA = "media", _("Publish my recording")
+        TRANSCRIPT_ONLY = "transcript", _("My words, not my voice: publish the transcript only")
 
     contribution = models.ForeignKey("moderation.Contribution", on_delete=models.CASCADE, related_name="consents")
     consent_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="records")

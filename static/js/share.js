@@ -1,10 +1,18 @@
 // The share flow, made easier with JavaScript. Every page works without it: this file only adds in-browser
 // recording, showing the questions that apply, copying the private link, and a few checks before uploading.
+// The words it shows come from the page, in the reader's language: data-text-* attributes the templates translate
+// (share/story.html, share/done.html), with "{name}" standing for a number filled in here.
 (function () {
   "use strict";
 
   function $(selector, root) { return (root || document).querySelector(selector); }
   function $$(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+  // A data-text-<name> attribute of `element`, with {placeholders} filled in from `values`.
+  function text(element, name, values) {
+    var words = element.getAttribute("data-text-" + name) || "";
+    Object.keys(values || {}).forEach(function (key) { words = words.split("{" + key + "}").join(values[key]); });
+    return words;
+  }
 
   // An error summary gets focus, so screen-reader and keyboard users land on what needs fixing.
   var summary = $("[data-error-summary]");
@@ -35,8 +43,9 @@
     fileInput.addEventListener("change", function () {
       var file = fileInput.files[0];
       if (file && maxBytes && file.size > maxBytes) {
-        warning.textContent = "This file is " + Math.ceil(file.size / 1048576) + " MB, more than the " +
-          Math.floor(maxBytes / 1048576) + " MB we can take. Please choose a shorter recording.";
+        warning.textContent = text(warning, "too-big", {
+          size: Math.ceil(file.size / 1048576), max: Math.floor(maxBytes / 1048576)
+        });
         warning.hidden = false;
         fileInput.value = "";
       } else {
@@ -95,7 +104,7 @@
 
     start.addEventListener("click", function () {
       var wanted = kind();
-      status.textContent = "Asking your browser for the " + (wanted === "video" ? "camera and microphone" : "microphone") + "…";
+      status.textContent = text(box, wanted === "video" ? "asking-video" : "asking-audio");
       navigator.mediaDevices.getUserMedia({ audio: true, video: wanted === "video" }).then(function (s) {
         stream = s;
         var type = preferredType(wanted);
@@ -118,11 +127,10 @@
         start.hidden = true;
         stop.hidden = false;
         stop.focus();
-        status.textContent = "Recording. Press Stop recording when you've finished.";
+        status.textContent = text(box, "recording");
       }).catch(function () {
         stopStream();
-        status.textContent = "We couldn't use your " + (wanted === "video" ? "camera or microphone" : "microphone") +
-          ". You can allow it in your browser's settings and try again, or choose a file below instead.";
+        status.textContent = text(box, wanted === "video" ? "refused-video" : "refused-audio");
       });
     });
 
@@ -149,8 +157,8 @@
       result.hidden = false;
       stop.hidden = true;
       start.hidden = false;
-      start.textContent = "Start again";
-      status.textContent = "Recorded " + clock(seconds) + ". Listen back if you like, then press Continue.";
+      start.textContent = text(box, "start-again");
+      status.textContent = text(box, "recorded", { time: clock(seconds) });
       again.focus();
     }
 
@@ -168,11 +176,11 @@
     var copyStatus = $("[data-copy-status]");
     copyButton.hidden = false;
     copyButton.addEventListener("click", function () {
-      function copied() { copyStatus.textContent = "Copied. Now paste it somewhere safe."; }
+      function copied() { copyStatus.textContent = text(copyStatus, "copied"); }
       copySource.select();
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(copySource.value).then(copied, function () {
-          copyStatus.textContent = "Your browser didn't let us copy it. The link is selected: copy it with your keyboard or menu.";
+          copyStatus.textContent = text(copyStatus, "not-copied");
         });
       } else {
         document.execCommand("copy");
@@ -188,7 +196,8 @@
       if (sendForm.getAttribute("data-sending")) { event.preventDefault(); return; }
       if (event.submitter && event.submitter.name === "back") { return; }
       sendForm.setAttribute("data-sending", "1");
-      if (event.submitter) { event.submitter.textContent = "Sending…"; }
+      var sending = sendForm.getAttribute("data-text-sending");
+      if (event.submitter && sending) { event.submitter.textContent = sending; }
     });
   }
 })();
