@@ -19,16 +19,17 @@
   }
   const button = document.createElement("button");
   button.type = "button";
-  button.textContent = "Copy link";
+  button.textContent = row.dataset.copyLabel || "Copy link";
   row.appendChild(button);
   button.addEventListener("click", function () {
     navigator.clipboard.writeText(link.value).then(
       function () {
-        status.textContent = "Link copied. You can paste it anywhere.";
+        status.textContent = row.dataset.copiedMessage || "Link copied. You can paste it anywhere.";
       },
       function () {
         link.focus();
-        status.textContent = "Your browser did not let us copy the link. It is selected: copy it from there.";
+        status.textContent =
+          row.dataset.copyFailedMessage || "Your browser did not let us copy the link. It is selected: copy it from there.";
       },
     );
   });
