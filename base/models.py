@@ -4,6 +4,8 @@ pages (pictures and short sentences)."""
 
 from django.db import models
 from django.templatetags.static import static
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -25,34 +27,37 @@ class HelpServiceBlock(blocks.StructBlock):
         icon = "help"
 
 
+# The default words are marked for translation (gettext_noop: stored in English, as ever). Templates pass what they
+# show through {% translate %}, so the defaults read in the reader's language and an admin's own words, which no
+# catalogue holds, show as they were written.
 UK_SERVICES = [
     {
-        "name": "Emergency services",
+        "name": _("Emergency services"),
         "how": "call",
         "number": "999",
         "message": "",
-        "detail": "If you or someone else is in danger now, or has seriously hurt themselves.",
+        "detail": _("If you or someone else is in danger now, or has seriously hurt themselves."),
     },
     {
         "name": "NHS 111",
         "how": "call",
         "number": "111",
         "message": "",
-        "detail": "Choose option 2 for urgent mental health help. Free, any time, day or night.",
+        "detail": _("Choose option 2 for urgent mental health help. Free, any time, day or night."),
     },
     {
-        "name": "Samaritans",
+        "name": _("Samaritans"),
         "how": "call",
         "number": "116 123",
         "message": "",
-        "detail": "Someone to talk to. Free, any time, day or night.",
+        "detail": _("Someone to talk to. Free, any time, day or night."),
     },
     {
         "name": "Shout",
         "how": "text",
         "number": "85258",
         "message": "SHOUT",
-        "detail": "If you would rather text than talk. Free, any time.",
+        "detail": _("If you would rather text than talk. Free, any time."),
     },
 ]
 
@@ -65,9 +70,9 @@ def _uk_services():
 class CrisisSignposting(BaseSiteSetting):
     """Shown where people share and read stories, on the contributor's page, and in safeguarding emails."""
 
-    heading = models.CharField(max_length=120, default="If you need help now")
+    heading = models.CharField(max_length=120, default=_("If you need help now"))
     introduction = models.TextField(
-        default="You don't have to wait for us. These services are free, and you can contact them now."
+        default=_("You don't have to wait for us. These services are free, and you can contact them now.")
     )
     services = StreamField([("service", HelpServiceBlock())], default=_uk_services)
 
@@ -117,31 +122,32 @@ class StandardPage(Page):
 
 
 # The easy-read pictures drawn for the project (static/img/easy-read/<name>.svg), each with the words that say what
-# it shows. A picture's alt text lives here, beside its file, so every row that uses it says the same thing.
+# it shows. A picture's alt text lives here, beside its file, so every row that uses it says the same thing; it is
+# marked for translation and shown in the reader's language (the choices in the page editor stay in English).
 EASY_READ_PICTURES = {
-    "hello": "A smiling person waving hello.",
-    "write": "A hand writing on a sheet of paper with a pencil.",
-    "microphone": "A microphone for recording your voice.",
-    "video": "A video camera.",
-    "steps": "Steps going up, one after the other.",
-    "choices": "A list with boxes to tick.",
-    "people": "A group of people who can see the story.",
-    "name-tag": "A name badge with a question mark on it.",
-    "agree": "A box with a tick in it.",
-    "email": "An envelope for an email.",
-    "key": "A key for your private link.",
-    "read": "A person reading a page with a magnifying glass.",
-    "edit": "A page with some words crossed out by a pencil.",
-    "published": "A computer screen showing a story with a star.",
-    "no": "A round sign with a cross in it.",
-    "talk": "Two speech bubbles, one for you and one for us.",
-    "two-people": "Two different people side by side.",
-    "change": "Two arrows going round in a circle.",
-    "take-down": "An arrow taking a page down into a box.",
-    "bin": "A page going into a bin.",
-    "calendar": "A calendar page with one day circled.",
-    "help": "A telephone for getting help now.",
-    "heart": "A heart.",
+    "hello": _("A smiling person waving hello."),
+    "write": _("A hand writing on a sheet of paper with a pencil."),
+    "microphone": _("A microphone for recording your voice."),
+    "video": _("A video camera."),
+    "steps": _("Steps going up, one after the other."),
+    "choices": _("A list with boxes to tick."),
+    "people": _("A group of people who can see the story."),
+    "name-tag": _("A name badge with a question mark on it."),
+    "agree": _("A box with a tick in it."),
+    "email": _("An envelope for an email."),
+    "key": _("A key for your private link."),
+    "read": _("A person reading a page with a magnifying glass."),
+    "edit": _("A page with some words crossed out by a pencil."),
+    "published": _("A computer screen showing a story with a star."),
+    "no": _("A round sign with a cross in it."),
+    "talk": _("Two speech bubbles, one for you and one for us."),
+    "two-people": _("Two different people side by side."),
+    "change": _("Two arrows going round in a circle."),
+    "take-down": _("An arrow taking a page down into a box."),
+    "bin": _("A page going into a bin."),
+    "calendar": _("A calendar page with one day circled."),
+    "help": _("A telephone for getting help now."),
+    "heart": _("A heart."),
 }
 
 
@@ -164,7 +170,8 @@ class EasyReadRowBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         context["picture_url"] = static(f"img/easy-read/{value['picture']}.svg")
-        context["alt"] = EASY_READ_PICTURES.get(value["picture"], "")
+        alt = EASY_READ_PICTURES.get(value["picture"], "")
+        context["alt"] = gettext(alt) if alt else ""
         return context
 
 

@@ -10,6 +10,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 from wagtailmedia.models import AbstractMedia
@@ -18,20 +19,20 @@ from .storage import private_storage, random_media_name
 
 
 class StoryFormat(models.TextChoices):
-    TEXT = "text", "Written"
-    AUDIO = "audio", "Audio"
-    VIDEO = "video", "Video"
+    TEXT = "text", _("Written")
+    AUDIO = "audio", _("Audio")
+    VIDEO = "video", _("Video")
 
 
 class StoryPerspective(models.TextChoices):
     """Who a story is told by, as the contributor chose to say (optional). Every perspective is welcome; readers may
     filter by it, and it is never shown beside a name."""
 
-    SERVICE_USER = "service_user", "A person who uses services"
-    FAMILY_CARER = "family_carer", "A family member or carer"
-    PEER_WORKER = "peer_worker", "A peer worker"
-    STAFF = "staff", "Staff in a service"
-    OTHER = "other", "Someone else"
+    SERVICE_USER = "service_user", _("A person who uses services")
+    FAMILY_CARER = "family_carer", _("A family member or carer")
+    PEER_WORKER = "peer_worker", _("A peer worker")
+    STAFF = "staff", _("Staff in a service")
+    OTHER = "other", _("Someone else")
 
 
 class Theme(index.Indexed, models.Model):

@@ -11,6 +11,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from base.templatetags.languages import localpath
 
 from .links import media_url
 from .models import StoryFormat, StoryPage, Theme
@@ -39,8 +43,8 @@ class StoriesFeed(Feed):
     """The newest published stories, as RSS 2.0."""
 
     feed_type = PlainTextRssFeed
-    title = "Voicebox stories"
-    description = "Mental-health stories, told in people's own words: written, spoken and filmed."
+    title = _("Voicebox stories")
+    description = _("Mental-health stories, told in people's own words: written, spoken and filmed.")
 
     def __init__(self):
         self.request = None
@@ -54,7 +58,7 @@ class StoriesFeed(Feed):
         return None
 
     def link(self):
-        return "/stories/"
+        return localpath("/stories/")
 
     def items(self):
         return StoryPage.objects.published()[:FEED_ITEMS]
@@ -63,10 +67,18 @@ class StoriesFeed(Feed):
         return story.title
 
     def item_description(self, story: StoryPage) -> str:
-        return story.summary or f"A {story.get_story_format_display().lower()} story shared on Voicebox."
+        if story.summary:
+            return story.summary
+        if story.story_format == StoryFormat.AUDIO:
+            return gettext("A audio story shared on Voicebox.")
+        if story.story_format == StoryFormat.VIDEO:
+            return gettext("A video story shared on Voicebox.")
+        return gettext("A written story shared on Voicebox.")
 
     def item_link(self, story: StoryPage) -> str:
-        return story.get_url(self.request)
+        # The story's page in the feed's language (a page's own address is the English one).
+        url = story.get_url(self.request)
+        return localpath(url) if url.startswith("/") else url
 
     def item_guid(self, story: StoryPage) -> str:
         # A tag URI: stable even if the story's title and address change.
@@ -100,10 +112,12 @@ class ThemeStoriesFeed(StoriesFeed):
         return get_object_or_404(Theme, slug=slug)
 
     def title(self, theme: Theme) -> str:
-        return f"Voicebox stories: {theme.name}"
+        return gettext("Voicebox stories: %(theme)s") % {"theme": theme.name}
 
     def description(self, theme: Theme) -> str:
-        return theme.description or f"Stories about {theme.name}, told in people's own words."
+        if theme.description:
+            return theme.description
+        return gettext("Stories about %(theme)s, told in people's own words.") % {"theme": theme.name}
 
     def link(self, theme: Theme) -> str:
         return reverse("stories:theme", args=[theme.slug])
@@ -155,8 +169,8 @@ class PodcastFeed(StoriesFeed):
     """Audio stories whose contributors chose to publish their voice, with the recording as the enclosure."""
 
     feed_type = PodcastFeedGenerator
-    title = "Voicebox: stories in people's own voices"
-    description = (
+    title = _("Voicebox: stories in people's own voices")
+    description = _(
         "Mental-health stories, told in people's own voices. Every episode has a transcript on the Voicebox website."
     )
 

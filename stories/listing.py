@@ -16,6 +16,7 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 from .content import ContentNote, StoryFormat, StoryPerspective, Theme
 from .generation import cached_for_generation
@@ -28,8 +29,9 @@ _SLUG = re.compile(r"^[-a-z0-9_]{1,60}$")
 
 
 def language_name(code: str) -> str:
+    """A story's language by name, in the reader's language (Django's catalogue names every language it knows)."""
     info = LANG_INFO.get(code) or LANG_INFO.get(code.split("-")[0]) or {}
-    return info.get("name", code)
+    return gettext(info["name"]) if "name" in info else code
 
 
 @dataclass(frozen=True)

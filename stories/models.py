@@ -8,6 +8,7 @@ details, consent answers and story keys belong to `moderation`.
 
 from django.db import models
 from django.db.models import F
+from django.utils.translation import gettext
 from modelcluster.fields import ParentalManyToManyField
 from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -206,7 +207,7 @@ class StoryPage(PublicPage):
 
     @property
     def byline(self) -> str:
-        return self.display_name or "Anonymous"
+        return self.display_name or gettext("Anonymous")
 
     @property
     def plays_media(self) -> bool:

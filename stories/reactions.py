@@ -10,6 +10,7 @@ import functools
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from .records import ExperiencedTooCount
 
@@ -50,12 +51,14 @@ def count_once(request: HttpRequest, response: HttpResponse, story_id: int) -> b
 
 def render_experienced_too(request: HttpRequest, story_id: int) -> str:
     """The count and the button (or a thank-you once this browser has said so), for one story page."""
-    return _experienced_too_html(story_id, ExperiencedTooCount.for_story(story_id), already_counted(request, story_id))
+    count = ExperiencedTooCount.for_story(story_id)
+    return _experienced_too_html(story_id, count, already_counted(request, story_id), get_language())
 
 
 @functools.lru_cache(maxsize=4096)
-def _experienced_too_html(story_id: int, count: int, counted: bool) -> str:
-    # Filled into every cached story page, and the same for every reader at the same count: rendered once.
+def _experienced_too_html(story_id: int, count: int, counted: bool, language: str | None) -> str:
+    # Filled into every cached story page, and the same for every reader at the same count in the same interface
+    # language (the words and the form's address are in it): rendered once for each.
     context = {
         "action": reverse("stories:experienced_too", args=[story_id]),
         "count": count,

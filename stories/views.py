@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from base.sections import THEME_INDEX_SECTIONS, rendered_sections
+from base.templatetags.languages import localpath
 
 from . import media_delivery
 from .captions import webvtt
@@ -70,6 +71,7 @@ def search(request):
 
 
 def _safe_next(request, fallback: str = "/stories/") -> str:
+    fallback = localpath(fallback)
     target = request.POST.get("next") or request.GET.get("next") or fallback
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
@@ -108,7 +110,9 @@ def reading_preferences(request):
 def experienced_too(request, story_id):
     """Count one "I've experienced this too" for a published story, once per browser; works without JavaScript."""
     story = get_object_or_404(StoryPage.objects.live().public(), pk=story_id)
-    response = HttpResponseRedirect(f"{story.url}#experienced-too")
+    # Back to the story in the language the reader counted it in (a page's own address is the English one).
+    story_url = localpath(story.url) if story.url.startswith("/") else story.url
+    response = HttpResponseRedirect(f"{story_url}#experienced-too")
     response.status_code = 303  # "See other": the browser follows with a GET
     count_once(request, response, story.pk)
     return response
