@@ -4,6 +4,7 @@ end date and small edits, at any time. What narrows applies at once; what widens
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from moderation import choices
 from moderation.models import ConsentText, Contribution
@@ -12,9 +13,11 @@ from ..forms import ChangeChoicesForm
 from ..keys import opens_story
 
 OUTCOMES = {
-    "applied": "Your choices are changed. They apply everywhere your story appears.",
-    "waiting": "Thank you. The changes that keep your story more private apply now. The ones that show it more "
-    "widely will apply once a moderator has checked your story still protects you and others. We'll show it here.",
+    "applied": _("Your choices are changed. They apply everywhere your story appears."),
+    "waiting": _(
+        "Thank you. The changes that keep your story more private apply now. The ones that show it more "
+        "widely will apply once a moderator has checked your story still protects you and others. We'll show it here."
+    ),
 }
 
 

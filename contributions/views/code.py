@@ -7,6 +7,8 @@ one (too short, a letter that is not in it) is answered here, with what to check
 
 from django import forms
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -17,20 +19,34 @@ from ..keys import private
 
 class StoryCodeForm(forms.Form):
     code = forms.CharField(
-        label="Your code",
-        help_text=f"{STORY_CODE_LENGTH} letters and numbers. Capital or small letters, with or without the dashes.",
+        label=_("Your code"),
         max_length=64,
         # Not a password field: the person copies it from a card and needs to see what they typed.
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-        error_messages={"required": "Type the code from your card."},
+        error_messages={"required": _("Type the code from your card.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made here, in the language of the request, because the number goes into the words.
+        self.fields["code"].help_text = ngettext(
+            "%(length)d letter or number. Capital or small letters, with or without the dashes.",
+            "%(length)d letters and numbers. Capital or small letters, with or without the dashes.",
+            STORY_CODE_LENGTH,
+        ) % {"length": STORY_CODE_LENGTH}
 
     def clean_code(self) -> str:
         code = as_story_code(self.cleaned_data["code"])
         if code is None:
             raise forms.ValidationError(
-                f"This doesn't look like a code from a key card: it has {STORY_CODE_LENGTH} letters and numbers, in "
-                "groups of four. Check each group against your card."
+                ngettext(
+                    "This doesn't look like a code from a key card: it has %(length)d letter or number, in "
+                    "groups of four. Check each group against your card.",
+                    "This doesn't look like a code from a key card: it has %(length)d letters and numbers, in "
+                    "groups of four. Check each group against your card.",
+                    STORY_CODE_LENGTH,
+                )
+                % {"length": STORY_CODE_LENGTH}
             )
         return code
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from moderation import previews, workflows
@@ -21,8 +23,8 @@ CONTEXT_CHARACTERS = 90
 
 class ReplyForm(forms.Form):
     reply = forms.CharField(
-        label="Your reply",
-        help_text="Tell the moderator what you would like instead. Your story is not published until you agree.",
+        label=_("Your reply"),
+        help_text=_("Tell the moderator what you would like instead. Your story is not published until you agree."),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
     )
@@ -75,15 +77,15 @@ def proposed_edits(request, contribution: Contribution, key: str):
         try:
             if request.POST.get("answer") == "accept":
                 workflows.accept_edits(contribution)
-                messages.success(request, "Thank you. Your story is published with the changes you agreed to.")
+                messages.success(request, gettext("Thank you. Your story is published with the changes you agreed to."))
                 return redirect("contributions:my_story_edits", key=key)
             form = ReplyForm(request.POST)
             if form.is_valid():
                 workflows.reply_to_edits(contribution, form.cleaned_data["reply"])
-                messages.success(request, "Thank you. We've sent your reply to the moderator.")
+                messages.success(request, gettext("Thank you. We've sent your reply to the moderator."))
                 return redirect("contributions:my_story_edits", key=key)
         except workflows.NotNow:
-            messages.info(request, "These changes have already been answered.")
+            messages.info(request, gettext("These changes have already been answered."))
             return redirect("contributions:my_story_edits", key=key)
     answered = contribution.proposals.exclude(status__in=[EditProposal.Status.DRAFT, EditProposal.Status.SENT])
     return render(

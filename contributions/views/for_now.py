@@ -3,6 +3,7 @@ returns as it was (moderation.hiding). Withdrawing, which erases, stays a separa
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from moderation import hiding
@@ -23,7 +24,9 @@ def take_down(request, contribution: Contribution, key: str):
         except NotNow:
             possible = False  # it changed meanwhile (a moderator or a second tab): say so below
         else:
-            messages.success(request, "Your story is taken down. It is kept, and you can put it back at any time.")
+            messages.success(
+                request, gettext("Your story is taken down. It is kept, and you can put it back at any time.")
+            )
             return redirect("contributions:my_story", key=key)
     return _answer(request, "contributions/my_story/take_down.html", contribution, key, possible)
 
@@ -41,9 +44,11 @@ def put_back(request, contribution: Contribution, key: str):
         else:
             messages.success(
                 request,
-                "Your story is going back on the site. It can take a few minutes."
+                gettext("Your story is going back on the site. It can take a few minutes.")
                 if as_it_was
-                else "Your story has changed since it was published, so a moderator will read it before it goes back.",
+                else gettext(
+                    "Your story has changed since it was published, so a moderator will read it before it goes back."
+                ),
             )
             return redirect("contributions:my_story", key=key)
     return _answer(request, "contributions/my_story/put_back.html", contribution, key, possible)

@@ -8,6 +8,7 @@ emailed link shows a page to confirm with a button, so a mail scanner that follo
 from django import forms
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
@@ -25,12 +26,12 @@ ADDRESS_GROUP = "lost-link-address"
 
 class LostLinkForm(forms.Form):
     email = forms.EmailField(
-        label="The email address you gave us when you shared your story",
+        label=_("The email address you gave us when you shared your story"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "required": "Enter the email address you gave us.",
-            "invalid": "Enter an email address like name@example.org.",
+            "required": _("Enter the email address you gave us."),
+            "invalid": _("Enter an email address like name@example.org."),
         },
     )
 

@@ -10,6 +10,8 @@ by `render_story_page`, so a form sent from it with a mistake comes back on it, 
 from django import forms
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from base.sections import MY_STORY_SECTIONS, rendered_sections
 from moderation import workflows
@@ -63,18 +65,18 @@ class ReplyForm(forms.Form):
     """A reply to a decline (words) or to a pause (any of the quick answers, words, or both)."""
 
     quick_answers = forms.MultipleChoiceField(
-        label="Choose any that are true",
+        label=_("Choose any that are true"),
         choices=ContributorReply.QuickAnswer.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     message = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=MAX_REPLY_LENGTH,
         required=False,
         error_messages={
-            "max_length": "Please keep your reply under %(limit_value)d characters (it has %(show_value)d)."
+            "max_length": _("Please keep your reply under %(limit_value)d characters (it has %(show_value)d).")
         },
     )
 
@@ -82,12 +84,12 @@ class ReplyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         if kind == Decision.Kind.PAUSE:
-            self.fields[
-                "message"
-            ].label = "Anything you'd like to tell us (you can leave this empty if you chose above)"
+            self.fields["message"].label = gettext(
+                "Anything you'd like to tell us (you can leave this empty if you chose above)"
+            )
         else:
             del self.fields["quick_answers"]
-            self.fields["message"].help_text = (
+            self.fields["message"].help_text = gettext(
                 "The moderators who made the decision will read it. To have a different moderator look at your story "
                 "again, appeal instead."
             )
@@ -96,9 +98,9 @@ class ReplyForm(forms.Form):
         data = super().clean()
         if not self.errors and not data.get("message", "").strip() and not data.get("quick_answers"):
             if self.kind == Decision.Kind.PAUSE:
-                self.add_error("message", "Choose an answer above or write a few words, then send it.")
+                self.add_error("message", gettext("Choose an answer above or write a few words, then send it."))
             else:
-                self.add_error("message", "Write your reply, then send it.")
+                self.add_error("message", gettext("Write your reply, then send it."))
         return data
 
 

@@ -7,6 +7,7 @@ with a mistake comes back on the private page with what was typed still in it.
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from moderation import workflows
@@ -34,9 +35,9 @@ def reply(request, contribution: Contribution, key: str):
     except workflows.NotNow:
         return render_story_page(request, contribution, key, status=409, unsent_reply=form.cleaned_data["message"])
     if form.kind == Decision.Kind.PAUSE:
-        messages.success(request, "Thank you. We've sent your answer to the people looking after your safety.")
+        messages.success(request, gettext("Thank you. We've sent your answer to the people looking after your safety."))
     else:
-        messages.success(request, "Thank you. We've sent your reply to the moderators.")
+        messages.success(request, gettext("Thank you. We've sent your reply to the moderators."))
     return redirect("contributions:my_story", key=key)
 
 
@@ -46,7 +47,11 @@ def mark_critical(request, contribution: Contribution, key: str):
     marked = request.POST.get("critical") == "yes"
     workflows.mark_critical_by_contributor(contribution, marked)
     if marked:
-        messages.success(request, "Thank you. Your story is counted as critical of a service in our public report.")
+        messages.success(
+            request, gettext("Thank you. Your story is counted as critical of a service in our public report.")
+        )
     else:
-        messages.success(request, "Your story is no longer counted as critical of a service in our public report.")
+        messages.success(
+            request, gettext("Your story is no longer counted as critical of a service in our public report.")
+        )
     return redirect("contributions:my_story", key=key)

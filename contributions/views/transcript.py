@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from moderation import workflows
@@ -32,7 +33,8 @@ class TranscriptForm(forms.Form):
         self.segments = segments
         for index, segment in enumerate(segments):
             self.fields[f"line-{index}"] = forms.CharField(
-                label=f"Line {index + 1}, from {clock(segment['start'])} to {clock(segment['end'])}",
+                label=gettext("Line %(number)d, from %(start)s to %(end)s")
+                % {"number": index + 1, "start": clock(segment["start"]), "end": clock(segment["end"])},
                 initial=segment["text"],
                 required=False,
                 max_length=LINE_MAX_LENGTH,
@@ -67,7 +69,7 @@ def review_transcript(request, contribution: Contribution, key: str):
     if request.method == "POST" and can_review:
         if transcript is None:
             _send_to_moderation(contribution, AuditEvent.Action.TRANSCRIPT_SKIPPED)
-            messages.success(request, "Thank you. Your story is now with a moderator.")
+            messages.success(request, gettext("Thank you. Your story is now with a moderator."))
             return redirect("contributions:my_story", key=key)
         as_it_is = request.POST.get("action") == "as-it-is"
         if not as_it_is:
@@ -77,7 +79,7 @@ def review_transcript(request, contribution: Contribution, key: str):
                 transcript.confirm({} if as_it_is else form.corrections())
                 sent = AuditEvent.Action.TRANSCRIPT_SENT_AS_IS if as_it_is else AuditEvent.Action.TRANSCRIPT_CONFIRMED
                 _send_to_moderation(contribution, sent)
-            messages.success(request, "Thank you. Your story and its transcript are now with a moderator.")
+            messages.success(request, gettext("Thank you. Your story and its transcript are now with a moderator."))
             return redirect("contributions:my_story", key=key)
 
     context = {
