@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from django.utils import dateformat, timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from stories.captions import webvtt
 
@@ -161,8 +161,11 @@ def readme(collection: StoryCollection, collection_url: str, shown: list[Shown])
 
 
 def _date(value) -> str:
-    """A day as "6 December 2026", its month named in the active language."""
-    return dateformat.format(value, "j F Y")
+    """A day as "6 December 2026", in the active language's words and order (a date format, as Django's filter
+    `date` reads it: Spanish says "6 de diciembre de 2026")."""
+    # Translators: a date format, in the letters of Django's "date" filter: j the day, F the month's name, Y the
+    # year; any other letter that should be shown as it is needs a backslash before it (Spanish: j \d\e F \d\e Y).
+    return dateformat.format(value, pgettext("date format: day, month's name, year", "j F Y"))
 
 
 def _contents(item: Shown) -> list[str]:
