@@ -9,6 +9,10 @@ what a list allows means a new POLICY_VERSION and an entry in POLICY_HISTORY.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
 
 class ReasonKind(StrEnum):
     DECLINE = "decline"
@@ -20,8 +24,9 @@ class ReasonKind(StrEnum):
 class PolicyReason:
     code: str
     kind: ReasonKind
-    title: str
-    explanation: str
+    # Lazy translations: shown in the reader's language wherever they are rendered.
+    title: str | Promise
+    explanation: str | Promise
     # Edits only: the placeholder label a redaction for this reason uses unless the moderator picks another.
     default_label: str = ""
     # Edits only: removes an identifying detail, so a contributor's "minimal edits" pre-authorisation covers it.
@@ -35,34 +40,38 @@ class RedactionLabel:
 
 
 POLICY_VERSION = "2026.1"
+# The history and the never-grounds are only shown on the policy page, which translates them ({% translate %}).
 POLICY_HISTORY = [
-    ("2026.1", "First published policy: four reasons to decline, six reasons to edit, one reason to pause."),
+    (
+        "2026.1",
+        gettext_noop("First published policy: four reasons to decline, six reasons to edit, one reason to pause."),
+    ),
 ]
 
 DECLINE_REASONS = (
     PolicyReason(
         "not_personal_account",
         ReasonKind.DECLINE,
-        "Not a personal account of mental-health experience",
-        "For example spam, advertising, or a post that is not anyone's own experience of mental health.",
+        _("Not a personal account of mental-health experience"),
+        _("For example spam, advertising, or a post that is not anyone's own experience of mental health."),
     ),
     PolicyReason(
         "duplicate",
         ReasonKind.DECLINE,
-        "A duplicate of the same person's story",
-        "The same person has already shared this story. The first one stays.",
+        _("A duplicate of the same person's story"),
+        _("The same person has already shared this story. The first one stays."),
     ),
     PolicyReason(
         "unlawful_uneditable",
         ReasonKind.DECLINE,
-        "Unlawful content that editing cannot remove",
-        "Content that would be against the law to publish, where removing a few words would not be enough.",
+        _("Unlawful content that editing cannot remove"),
+        _("Content that would be against the law to publish, where removing a few words would not be enough."),
     ),
     PolicyReason(
         "no_valid_consent",
         ReasonKind.DECLINE,
-        "No valid consent",
-        "For example, someone else's story told without their agreement.",
+        _("No valid consent"),
+        _("For example, someone else's story told without their agreement."),
     ),
 )
 
@@ -70,46 +79,46 @@ EDIT_REASONS = (
     PolicyReason(
         "identifies_third_party",
         ReasonKind.EDIT,
-        "Identifies someone else",
-        "Names, dates or places that would let readers work out who another person is.",
+        _("Identifies someone else"),
+        _("Names, dates or places that would let readers work out who another person is."),
         default_label="name",
         identifying_detail=True,
     ),
     PolicyReason(
         "identifies_contributor",
         ReasonKind.EDIT,
-        "Identifies you more than you chose",
-        "Details that would show who you are beyond the level of identity you chose when you shared.",
+        _("Identifies you more than you chose"),
+        _("Details that would show who you are beyond the level of identity you chose when you shared."),
         default_label="detail",
         identifying_detail=True,
     ),
     PolicyReason(
         "contact_details",
         ReasonKind.EDIT,
-        "Contact details",
-        "Phone numbers, email or home addresses, social media handles.",
+        _("Contact details"),
+        _("Phone numbers, email or home addresses, social media handles."),
         default_label="contact",
         identifying_detail=True,
     ),
     PolicyReason(
         "method_detail",
         ReasonKind.EDIT,
-        "Method detail of self-harm or suicide",
-        "Only the detail of a method is removed. What happened and how it felt stays.",
+        _("Method detail of self-harm or suicide"),
+        _("Only the detail of a method is removed. What happened and how it felt stays."),
         default_label="method",
     ),
     PolicyReason(
         "allegation_identifiable",
         ReasonKind.EDIT,
-        "A specific allegation against someone who can be identified",
-        "We remove what identifies the person, so the experience can still be told.",
+        _("A specific allegation against someone who can be identified"),
+        _("We remove what identifies the person, so the experience can still be told."),
         default_label="name",
     ),
     PolicyReason(
         "slur",
         ReasonKind.EDIT,
-        "A slur against a group of people",
-        "Words that attack people for who they are. Swearing is not a slur and is never removed.",
+        _("A slur against a group of people"),
+        _("Words that attack people for who they are. Swearing is not a slur and is never removed."),
         default_label="slur",
     ),
 )
@@ -118,21 +127,25 @@ PAUSE_REASONS = (
     PolicyReason(
         "current_risk",
         ReasonKind.PAUSE,
-        "Current risk disclosed",
-        "The story tells us someone may be at risk now. We pause publication and follow our safeguarding route. "
-        "This is not a decline: the story can still be published.",
+        _("Current risk disclosed"),
+        _(
+            "The story tells us someone may be at risk now. We pause publication and follow our safeguarding route. "
+            "This is not a decline: the story can still be published."
+        ),
     ),
 )
 
 # Never grounds to decline or edit (the charter, section 2).
 NEVER_GROUNDS = (
-    "Criticism of services, staff who cannot be identified, treatments, medication, diagnosis or psychiatry.",
-    'Rejecting the word "recovery".',
-    "Experiences others find unusual (hearing voices, visions, unusual beliefs), told in your own terms.",
-    "Anger, despair, ongoing distress, or a story without a happy ending.",
-    "Swearing, informal language, spelling, or writing in any language.",
-    "Political or religious views.",
-    "Criticism of the organisation that runs Voicebox.",
+    gettext_noop(
+        "Criticism of services, staff who cannot be identified, treatments, medication, diagnosis or psychiatry."
+    ),
+    gettext_noop('Rejecting the word "recovery".'),
+    gettext_noop("Experiences others find unusual (hearing voices, visions, unusual beliefs), told in your own terms."),
+    gettext_noop("Anger, despair, ongoing distress, or a story without a happy ending."),
+    gettext_noop("Swearing, informal language, spelling, or writing in any language."),
+    gettext_noop("Political or religious views."),
+    gettext_noop("Criticism of the organisation that runs Voicebox."),
 )
 
 REDACTION_LABELS = (
