@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from . import policy
 from .models import AuditEvent, Contribution
@@ -53,9 +55,9 @@ FOR_NOW_STEPS = (Action.HIDDEN_BY_CONTRIBUTOR, Action.HIDDEN_ON_REQUEST, Action.
 CHOICES_STEPS = (Action.CHOICES_CHANGED, Action.CHOICES_TO_CHECK, Action.CHOICES_APPROVED, Action.CHOICES_DECLINED)
 
 APPEAL_OUTCOMES = (
-    (Action.APPEAL_PUBLISHED, "Published after appeal"),
-    (Action.APPEAL_EDITS, "Published after appeal once the contributor agreed to edits"),
-    (Action.APPEAL_DECLINE_UPHELD, "The decline stands"),
+    (Action.APPEAL_PUBLISHED, _("Published after appeal")),
+    (Action.APPEAL_EDITS, _("Published after appeal once the contributor agreed to edits")),
+    (Action.APPEAL_DECLINE_UPHELD, _("The decline stands")),
 )
 
 
@@ -102,14 +104,14 @@ class ModerationReport:
     @property
     def columns(self) -> list[tuple[str, Figures]]:
         return [
-            ("All stories", self.all_stories),
-            ("Flagged as critical of services by a moderator", self.critical_of_services),
-            ("Marked as critical of services by the contributor", self.marked_by_contributor),
-            ("Neither flagged nor marked", self.other_stories),
+            (gettext("All stories"), self.all_stories),
+            (gettext("Flagged as critical of services by a moderator"), self.critical_of_services),
+            (gettext("Marked as critical of services by the contributor"), self.marked_by_contributor),
+            (gettext("Neither flagged nor marked"), self.other_stories),
         ]
 
     def rows(self) -> list[Row]:
-        """The report as table rows, one value per column, in reading order."""
+        """The report as table rows, one value per column, in reading order, labelled in the active language."""
         figures = [f for _, f in self.columns]
 
         def row(key: str, label: str, value, sub: bool = False) -> Row:
@@ -119,28 +121,38 @@ class ModerationReport:
             return [row(action, action.label, lambda f, a=action: f.steps[a], sub) for action in actions]
 
         return [
-            row("received", "Received", lambda f: f.received),
+            row("received", pgettext("moderation report: stories", "Received"), lambda f: f.received),
             *(
-                row(f"channel_{channel}", f"Received: {label}", lambda f, c=channel: f.channels[c], sub=True)
+                row(
+                    f"channel_{channel}",
+                    gettext("Received: %(way)s") % {"way": label},
+                    lambda f, c=channel: f.channels[c],
+                    sub=True,
+                )
                 for channel, label in Contribution.Channel.choices
             ),
             *steps(TRANSCRIPT_STEPS),
-            row("published", "Published", lambda f: f.published),
+            row("published", pgettext("moderation report: stories", "Published"), lambda f: f.published),
             row(
                 "published_with_edits",
-                "Published with edits the contributor agreed to",
+                gettext("Published with edits the contributor agreed to"),
                 lambda f: f.published_with_edits,
             ),
             *steps(EDIT_STEPS),
             *steps(DECLINE_STEPS, sub=False),
-            row("declined", "Declined", lambda f: f.declined),
+            row("declined", pgettext("moderation report: stories", "Declined"), lambda f: f.declined),
             *(
-                row(f"declined_{r.code}", f"Declined: {r.title}", lambda f, i=i: f.declined_by_reason[i][1], sub=True)
+                row(
+                    f"declined_{r.code}",
+                    gettext("Declined: %(reason)s") % {"reason": r.title},
+                    lambda f, i=i: f.declined_by_reason[i][1],
+                    sub=True,
+                )
                 for i, r in enumerate(policy.DECLINE_REASONS)
             ),
             *steps(REPLY_STEPS[:1]),
-            row("taken_down", "Taken down after publication by a staff moderator", lambda f: f.taken_down),
-            row("paused", "Paused for safeguarding", lambda f: f.paused),
+            row("taken_down", gettext("Taken down after publication by a staff moderator"), lambda f: f.taken_down),
+            row("paused", gettext("Paused for safeguarding"), lambda f: f.paused),
             row(
                 Action.SAFEGUARDING_HANDLED,
                 Action.SAFEGUARDING_HANDLED.label,
@@ -148,21 +160,30 @@ class ModerationReport:
                 sub=True,
             ),
             *steps(REPLY_STEPS[1:]),
-            row("appeals", "Appeals", lambda f: f.appeals),
+            row("appeals", gettext("Appeals"), lambda f: f.appeals),
             *(
-                row(action, f"Appeal outcome: {label}", lambda f, i=i: f.appeal_outcomes[i][2], sub=True)
+                row(
+                    action,
+                    gettext("Appeal outcome: %(outcome)s") % {"outcome": label},
+                    lambda f, i=i: f.appeal_outcomes[i][2],
+                    sub=True,
+                )
                 for i, (action, label) in enumerate(APPEAL_OUTCOMES)
             ),
-            row("withdrawn", "Withdrawn by the contributor", lambda f: f.withdrawn),
-            row("expired", "Unpublished when the contributor's consent ended", lambda f: f.expired),
+            row("withdrawn", gettext("Withdrawn by the contributor"), lambda f: f.withdrawn),
+            row("expired", gettext("Unpublished when the contributor's consent ended"), lambda f: f.expired),
             *(row(action, action.label, lambda f, a=action: f.for_now[a]) for action in FOR_NOW_STEPS),
             *steps(CHOICES_STEPS, sub=False),
-            row("median", "Median time from sharing to publication", lambda f: humanise(f.median_time_to_publish)),
+            row(
+                "median",
+                gettext("Median time from sharing to publication"),
+                lambda f: humanise(f.median_time_to_publish),
+            ),
             *steps(RESPONSE_STEPS, sub=False),
             row(
                 "median_response",
-                "Median time from publication to a service's published response",
-                lambda f: humanise(f.median_time_to_respond, "No responses published yet"),
+                gettext("Median time from publication to a service's published response"),
+                lambda f: humanise(f.median_time_to_respond, gettext("No responses published yet")),
             ),
         ]
 
@@ -251,12 +272,15 @@ def build_report() -> ModerationReport:
     )
 
 
-def humanise(duration: timedelta | None, none: str = "No stories published yet") -> str:
+def humanise(duration: timedelta | None, none: str = "") -> str:
+    """A duration in words, in the active language; `none` (or "No stories published yet") when there is none."""
     if duration is None:
-        return none
+        return none or gettext("No stories published yet")
     hours = duration.total_seconds() / 3600
     if hours < 1:
-        return "Under an hour"
+        return gettext("Under an hour")
     if hours < 48:
-        return f"{round(hours)} hour{'s' if round(hours) != 1 else ''}"
-    return f"{round(hours / 24)} days"
+        count = round(hours)
+        return ngettext("%(count)s hour", "%(count)s hours", count) % {"count": count}
+    count = round(hours / 24)
+    return ngettext("%(count)s day", "%(count)s days", count) % {"count": count}

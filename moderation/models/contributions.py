@@ -5,6 +5,7 @@ import hmac
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # 32 bytes = 256 random bits, comfortably above the 128-bit floor for an unguessable capability link.
 STORY_KEY_BYTES = 32
@@ -53,82 +54,96 @@ def legacy_key_hash(key: str) -> str:
 
 
 class StoryStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Received"
-    PROCESSING = "processing", "Being prepared"
-    AWAITING_CONTRIBUTOR = "awaiting_contributor", "Waiting for you to check"
-    IN_MODERATION = "in_moderation", "Being reviewed"
-    EDITS_PROPOSED = "edits_proposed", "Edits suggested, waiting for you"
-    PUBLISHING = "publishing", "Being published"
-    PUBLISHED = "published", "Published"
-    DECLINED = "declined", "Not published"
-    APPEAL = "appeal", "Appeal being reviewed"
-    PAUSED = "paused", "Paused for your safety"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    EXPIRED = "expired", "No longer published: your end date has passed"
-    HIDDEN_BY_CONTRIBUTOR = "hidden_by_contributor", "Taken down by you for now"
+    SUBMITTED = "submitted", _("Received")
+    PROCESSING = "processing", _("Being prepared")
+    AWAITING_CONTRIBUTOR = "awaiting_contributor", _("Waiting for you to check")
+    IN_MODERATION = "in_moderation", _("Being reviewed")
+    EDITS_PROPOSED = "edits_proposed", _("Edits suggested, waiting for you")
+    PUBLISHING = "publishing", _("Being published")
+    PUBLISHED = "published", _("Published")
+    DECLINED = "declined", _("Not published")
+    APPEAL = "appeal", _("Appeal being reviewed")
+    PAUSED = "paused", _("Paused for your safety")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("No longer published: your end date has passed")
+    HIDDEN_BY_CONTRIBUTOR = "hidden_by_contributor", _("Taken down by you for now")
 
 
 # What each state means to the contributor and what happens next, in plain words (shown on /my-story/<key>/).
 # Kept beside the states so a new state cannot be added without saying what it means for the person.
 STATUS_EXPLANATIONS: dict[str, tuple[str, str]] = {
     StoryStatus.SUBMITTED: (
-        "We've received your story.",
-        "We'll get it ready for review. You don't need to do anything.",
+        _("We've received your story."),
+        _("We'll get it ready for review. You don't need to do anything."),
     ),
     StoryStatus.PROCESSING: (
-        "We're preparing your recording: checking the file and writing out the words you said.",
-        "When the written version (the transcript) is ready, we'll ask you to check it here. "
-        "Nothing is reviewed or published before you have.",
+        _("We're preparing your recording: checking the file and writing out the words you said."),
+        _(
+            "When the written version (the transcript) is ready, we'll ask you to check it here. "
+            "Nothing is reviewed or published before you have."
+        ),
     ),
     StoryStatus.AWAITING_CONTRIBUTOR: (
-        "The written version of your recording is ready for you to check.",
-        "Please read it and confirm your choices. Nothing is reviewed or published until you do.",
+        _("The written version of your recording is ready for you to check."),
+        _("Please read it and confirm your choices. Nothing is reviewed or published until you do."),
     ),
     StoryStatus.IN_MODERATION: (
-        "A moderator is reading your story.",
-        "We publish stories unless one of the reasons in our published policy applies. "
-        "If we'd like to change anything, we'll show you here first.",
+        _("A moderator is reading your story."),
+        _(
+            "We publish stories unless one of the reasons in our published policy applies. "
+            "If we'd like to change anything, we'll show you here first."
+        ),
     ),
     StoryStatus.EDITS_PROPOSED: (
-        "A moderator has suggested some changes.",
-        "Look at the changes and accept them or reply. Nothing is published until you agree.",
+        _("A moderator has suggested some changes."),
+        _("Look at the changes and accept them or reply. Nothing is published until you agree."),
     ),
     StoryStatus.PUBLISHING: (
-        "Your story has been approved and is being published.",
-        "It will be on the site soon, once your recording (if you sent one) has been prepared for it. "
-        "You don't need to do anything.",
+        _("Your story has been approved and is being published."),
+        _(
+            "It will be on the site soon, once your recording (if you sent one) has been prepared for it. "
+            "You don't need to do anything."
+        ),
     ),
     StoryStatus.PUBLISHED: (
-        "Your story is published.",
-        "You can withdraw it at any time. We'll take it down and erase it.",
+        _("Your story is published."),
+        _("You can withdraw it at any time. We'll take it down and erase it."),
     ),
     StoryStatus.DECLINED: (
-        "We haven't published your story.",
-        "The reason is shown here. You can reply or appeal: a reply goes to the moderators, and an appeal to a "
-        "different moderator, who will look at your story again.",
+        _("We haven't published your story."),
+        _(
+            "The reason is shown here. You can reply or appeal: a reply goes to the moderators, and an appeal to a "
+            "different moderator, who will look at your story again."
+        ),
     ),
     StoryStatus.APPEAL: (
-        "A different moderator is looking at your appeal.",
-        "We'll show you the outcome here.",
+        _("A different moderator is looking at your appeal."),
+        _("We'll show you the outcome here."),
     ),
     StoryStatus.PAUSED: (
-        "We've paused your story because it says you may be at risk right now. "
-        "This is not a decision against your story.",
-        "Someone from our team will follow up as our safeguarding policy describes. You can answer them here. "
-        "If you need help now, the numbers on this page are free and open day and night.",
+        _(
+            "We've paused your story because it says you may be at risk right now. "
+            "This is not a decision against your story."
+        ),
+        _(
+            "Someone from our team will follow up as our safeguarding policy describes. You can answer them here. "
+            "If you need help now, the numbers on this page are free and open day and night."
+        ),
     ),
     StoryStatus.WITHDRAWN: (
-        "You withdrew your story.",
-        "It has been taken down and erased.",
+        _("You withdrew your story."),
+        _("It has been taken down and erased."),
     ),
     StoryStatus.EXPIRED: (
-        "Your story is no longer published, because the end date you chose has passed.",
-        "It is kept privately and not shown to anyone. You can withdraw it here to have it erased.",
+        _("Your story is no longer published, because the end date you chose has passed."),
+        _("It is kept privately and not shown to anyone. You can withdraw it here to have it erased."),
     ),
     StoryStatus.HIDDEN_BY_CONTRIBUTOR: (
-        "Your story is taken down for now. Nobody can read, hear or find it on the site, but it is not erased.",
-        "You can put it back whenever you like: it goes back as it was, without a new review. "
-        "Or you can withdraw it to have it erased.",
+        _("Your story is taken down for now. Nobody can read, hear or find it on the site, but it is not erased."),
+        _(
+            "You can put it back whenever you like: it goes back as it was, without a new review. "
+            "Or you can withdraw it to have it erased."
+        ),
     ),
 }
 
@@ -154,11 +169,11 @@ class Contribution(models.Model):
         """How the story reached us, counted in the public report and carried in research exports. A recording made
         in the browser is its own way in (for people who would rather talk than write), not a kind of "Website"."""
 
-        WEB = "web", "Website"
-        RECORDED = "recorded", "Recorded in the browser on the website"
-        ASSISTED = "assisted", "Entered by staff with the contributor"
+        WEB = "web", _("Website")
+        RECORDED = "recorded", _("Recorded in the browser on the website")
+        ASSISTED = "assisted", _("Entered by staff with the contributor")
         # On a shared device at an event or workshop; which event is kept privately (contributions.EventStory).
-        EVENT = "event", "Shared at an event"
+        EVENT = "event", _("Shared at an event")
 
     story = models.OneToOneField("stories.StoryPage", null=True, on_delete=models.SET_NULL, related_name="contribution")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -8,6 +8,7 @@ they belong to the story's private record and are erased with it; the content-fr
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from stories.storage import private_storage, random_media_name
 
@@ -77,11 +78,11 @@ class EditProposal(models.Model):
     """A set of redactions a moderator proposes; the contributor accepts them or replies."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Being prepared by a moderator"
-        SENT = "sent", "Waiting for the contributor"
-        ACCEPTED = "accepted", "Accepted by the contributor"
-        PREAUTHORISED = "preauthorised", "Made under the contributor's pre-authorisation"
-        REPLIED = "replied", "The contributor replied"
+        DRAFT = "draft", _("Being prepared by a moderator")
+        SENT = "sent", _("Waiting for the contributor")
+        ACCEPTED = "accepted", _("Accepted by the contributor")
+        PREAUTHORISED = "preauthorised", _("Made under the contributor's pre-authorisation")
+        REPLIED = "replied", _("The contributor replied")
 
     contribution = models.ForeignKey("moderation.Contribution", on_delete=models.CASCADE, related_name="proposals")
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -158,10 +159,10 @@ class Appeal(models.Model):
     """The contributor's appeal against a confirmed decline, decided by a moderator who took no part in it."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for review"
-        PUBLISHED = "published", "Appeal accepted: published"
-        EDITS_PROPOSED = "edits_proposed", "Appeal accepted: edits proposed"
-        DECLINE_UPHELD = "decline_upheld", "The decline stands"
+        OPEN = "open", _("Waiting for review")
+        PUBLISHED = "published", _("Appeal accepted: published")
+        EDITS_PROPOSED = "edits_proposed", _("Appeal accepted: edits proposed")
+        DECLINE_UPHELD = "decline_upheld", _("The decline stands")
 
     contribution = models.ForeignKey("moderation.Contribution", on_delete=models.CASCADE, related_name="appeals")
     decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="appeal")
@@ -224,9 +225,9 @@ class ContributorReply(models.Model):
     story's review screen, an answer to a pause to the safeguarding queue. Story content: erased with the story."""
 
     class QuickAnswer(models.TextChoices):
-        SAFE_NOW = "safe_now", "I'm safe now"
-        HAVE_SUPPORT = "have_support", "I have support"
-        ABOUT_THE_PAST = "about_the_past", "This was about the past"
+        SAFE_NOW = "safe_now", _("I'm safe now")
+        HAVE_SUPPORT = "have_support", _("I have support")
+        ABOUT_THE_PAST = "about_the_past", _("This was about the past")
 
     contribution = models.ForeignKey("moderation.Contribution", on_delete=models.CASCADE, related_name="replies")
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="replies")
