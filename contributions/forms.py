@@ -148,7 +148,7 @@ class StoryForm(ShareStepForm):
     title = forms.CharField(
         label=_("A title for your story"),
         max_length=120,
-        help_text=_("A few words shown above your story, for example \u201cFinding my feet again\u201d."),
+        help_text=_("A few words shown above your story, for example “Finding my feet again”."),
         error_messages={
             "required": _("Give your story a title. A few words are enough."),
             "max_length": _("Please keep the title to 120 characters or fewer (it has %(show_value)d)."),
@@ -181,7 +181,7 @@ class StoryForm(ShareStepForm):
         help_text=_("This helps us write out what you say accurately."),
     )
     perspective = forms.ChoiceField(
-        label=_("I'm sharing as\u2026 (optional)"),
+        label=_("I'm sharing as… (optional)"),
         choices=PERSPECTIVE_CHOICES,
         required=False,
         help_text=_("Every one of these is welcome. It is never shown with your name."),

@@ -409,7 +409,7 @@ def summary_rows(method: str, story: StoryForm, choices: ChoicesForm) -> list[tu
     if "media_use" in answers:
         rows.append((gettext("Your voice and face"), label(choices, "media_use"), choices_url))
     expires_on = answers["expires_on"]
-    until = gettext("Until %(date)s") % {"date": date_format(expires_on, "j F Y")} if expires_on else ""
+    until = gettext("Until %(date)s") % {"date": date_format(expires_on, gettext("j F Y"))} if expires_on else ""
     rows += [
         (gettext("How long it stays published"), until or gettext("Until I withdraw it"), choices_url),
         (gettext("Small edits without asking"), label(choices, "minimal_edits"), choices_url),
