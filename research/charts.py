@@ -3,6 +3,9 @@ with a title and a one-sentence summary for screen readers and for anyone who ca
 
 from dataclasses import dataclass
 
+from django.utils import dateformat
+from django.utils.translation import gettext, ngettext, pgettext
+
 from .models import EmergingTheme
 
 CHART_WIDTH = 160
@@ -41,20 +44,42 @@ def growth_chart(theme: EmergingTheme, *, public: bool) -> GrowthChart | None:
             y=round(CHART_HEIGHT - max(count / tallest * CHART_HEIGHT, 1), 2),
             width=round(slot * 0.7, 2),
             height=round(max(count / tallest * CHART_HEIGHT, 1), 2),
-            label=f"{size.recorded_at:%-d %b %Y}: {_stories(count)}",
+            label=f"{_short_date(size.recorded_at)}: {_stories(count)}",
         )
         for position, (size, count) in enumerate(zip(sizes, counts, strict=True))
     )
     first, last = sizes[0], sizes[-1]
     if len(sizes) == 1:
-        summary = f"{_stories(counts[0])} on {first.recorded_at:%-d %B %Y}."
+        # Translators: a theme's size on the one day it was counted, e.g. "3 stories on 6 December 2026."
+        summary = gettext("%(stories)s on %(date)s.") % {
+            "stories": _stories(counts[0]),
+            "date": _date(first.recorded_at),
+        }
     else:
-        summary = (
-            f"From {_stories(counts[0])} on {first.recorded_at:%-d %B %Y} "
-            f"to {_stories(counts[-1])} on {last.recorded_at:%-d %B %Y}."
-        )
+        # Translators: how a theme grew, e.g. "From 3 stories on 6 November 2026 to 5 stories on 6 December 2026."
+        summary = gettext("From %(first)s on %(first_date)s to %(last)s on %(last_date)s.") % {
+            "first": _stories(counts[0]),
+            "first_date": _date(first.recorded_at),
+            "last": _stories(counts[-1]),
+            "last_date": _date(last.recorded_at),
+        }
     return GrowthChart(bars=bars, summary=summary)
 
 
 def _stories(count: int) -> str:
-    return f"{count} {'story' if count == 1 else 'stories'}"
+    # Translators: a number of stories, in a theme's growth chart ("3 stories on 6 December 2026").
+    return ngettext("%(count)s story", "%(count)s stories", count) % {"count": count}
+
+
+def _date(value) -> str:
+    """A day as "6 December 2026", in the active language's words and order."""
+    # Translators: a date format, in the letters of Django's "date" filter: j the day, F the month's name, Y the
+    # year; any other letter that should be shown as it is needs a backslash before it (Spanish: j \d\e F \d\e Y).
+    return dateformat.format(value, pgettext("date format: day, month's name, year", "j F Y"))
+
+
+def _short_date(value) -> str:
+    """A day as "6 Dec 2026", for a bar's label, in the active language's words and order."""
+    # Translators: a short date format, in the letters of Django's "date" filter: j the day, M the month's short
+    # name with a capital (b: in small letters), Y the year.
+    return dateformat.format(value, pgettext("date format: day, month's short name, year", "j M Y"))

@@ -7,6 +7,7 @@ records keep only the story's number (`story_ref`), which outlives erasure so it
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from moderation import policy
 
@@ -104,7 +105,7 @@ class EmergingTheme(models.Model):
         """What the public sees: the peers' name, or words from published stories only."""
         if self.name:
             return self.name
-        return ", ".join(self.public_terms[:3]) or "A theme not yet named"
+        return ", ".join(self.public_terms[:3]) or gettext("A theme not yet named")
 
     @property
     def hidden_reason(self) -> str:

@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from stories.feeds import FEED_ITEMS, StoriesFeed
 from stories.listing import paginate
@@ -37,10 +38,10 @@ class EmergingThemeFeed(StoriesFeed):
         return _public_theme(pk)
 
     def title(self, theme: EmergingTheme) -> str:
-        return f"Voicebox stories: {theme.public_display_name}"
+        return gettext("Voicebox stories: %(theme)s") % {"theme": theme.public_display_name}
 
     def description(self, theme: EmergingTheme) -> str:
-        return theme.description or "Stories that say alike things, grouped from their own words."
+        return theme.description or gettext("Stories that say alike things, grouped from their own words.")
 
     def link(self, theme: EmergingTheme) -> str:
         return reverse("research:emerging_theme", args=[theme.pk])
