@@ -1,5 +1,6 @@
 // The story page's share control: a button that copies the story's link. Without JavaScript the link is still there
-// to select and copy, and the email link works.
+// to select and copy, and the email link works. Its words come from the page (includes/share_story.html sets them as
+// data- attributes of the share row, in the reader's language).
 (function () {
   "use strict";
 
@@ -19,17 +20,16 @@
   }
   const button = document.createElement("button");
   button.type = "button";
-  button.textContent = row.dataset.copyLabel || "Copy link";
+  button.textContent = row.dataset.copyLabel;
   row.appendChild(button);
   button.addEventListener("click", function () {
     navigator.clipboard.writeText(link.value).then(
       function () {
-        status.textContent = row.dataset.copiedMessage || "Link copied. You can paste it anywhere.";
+        status.textContent = row.dataset.copiedMessage;
       },
       function () {
         link.focus();
-        status.textContent =
-          row.dataset.copyFailedMessage || "Your browser did not let us copy the link. It is selected: copy it from there.";
+        status.textContent = row.dataset.copyFailedMessage;
       },
     );
   });
