@@ -76,9 +76,7 @@ class StoriesFeed(Feed):
         return gettext("A written story shared on Voicebox.")
 
     def item_link(self, story: StoryPage) -> str:
-        # The story's page in the feed's language (a page's own address is the English one).
-        url = story.get_url(self.request)
-        return localpath(url) if url.startswith("/") else url
+        return story.get_url(self.request)
 
     def item_guid(self, story: StoryPage) -> str:
         # A tag URI: stable even if the story's title and address change.

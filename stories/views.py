@@ -110,9 +110,7 @@ def reading_preferences(request):
 def experienced_too(request, story_id):
     """Count one "I've experienced this too" for a published story, once per browser; works without JavaScript."""
     story = get_object_or_404(StoryPage.objects.live().public(), pk=story_id)
-    # Back to the story in the language the reader counted it in (a page's own address is the English one).
-    story_url = localpath(story.url) if story.url.startswith("/") else story.url
-    response = HttpResponseRedirect(f"{story_url}#experienced-too")
+    response = HttpResponseRedirect(f"{story.url}#experienced-too")
     response.status_code = 303  # "See other": the browser follows with a GET
     count_once(request, response, story.pk)
     return response
