@@ -17,6 +17,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.translation import override
 from django_tasks import task
 
 from moderation import notifications
@@ -49,7 +50,10 @@ def send_fresh_links(contribution_ids: list[int]) -> int:
     """Email each story's contributor a link that issues a new key; returns how many were sent."""
     sent = 0
     for contribution in Contribution.objects.filter(pk__in=contribution_ids, story__isnull=False).exclude(email=""):
-        link = settings.WAGTAILADMIN_BASE_URL + reverse("contributions:lost_link_open", args=[make_token(contribution)])
+        # In the language they shared in, as the email is (this runs in a worker, in no reader's language).
+        with override(contribution.interface_language):
+            path = reverse("contributions:lost_link_open", args=[make_token(contribution)])
+        link = settings.WAGTAILADMIN_BASE_URL + path
         sent += notifications.notify(contribution, "fresh_link", link=link, hours=TOKEN_MAX_AGE_SECONDS // 3600)
     return sent
 
