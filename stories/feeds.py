@@ -70,7 +70,7 @@ class StoriesFeed(Feed):
         if story.summary:
             return story.summary
         if story.story_format == StoryFormat.AUDIO:
-            return gettext("A audio story shared on Voicebox.")
+            return gettext("An audio story shared on Voicebox.")
         if story.story_format == StoryFormat.VIDEO:
             return gettext("A video story shared on Voicebox.")
         return gettext("A written story shared on Voicebox.")

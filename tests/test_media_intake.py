@@ -15,7 +15,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import JsonResponse
 from django.test import Client, override_settings
-from django.urls import include, path
+from django.urls import path
 from PIL import Image
 
 from stories.media_intake import MediaRejected, probe, store_upload
@@ -25,6 +25,7 @@ from stories.upload_handlers import capped_uploads, uploaded_media
 from tests import media_factory
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import require_service_in_ci
+from voicebox import urls as site_urls
 
 STORED_NAME = re.compile(r"^story-media/[0-9a-f]{32}\.[a-z0-9]{1,7}$")
 
@@ -41,7 +42,8 @@ def upload_view(request):
 
 
 # The site's own URLs too: its pages (a refused form's, for one) link to them.
-urlpatterns = [path("upload/", upload_view), path("", include("voicebox.urls"))]
+# The site's own patterns alongside (not included: its language-prefixed patterns must sit in the root URLconf).
+urlpatterns = [path("upload/", upload_view), *site_urls.urlpatterns]
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 
