@@ -36,7 +36,7 @@ def embedded(index, title, body, **kwargs):
 def titles(html: str) -> list[str]:
     import re
 
-    return re.findall(r'class="story-card-title"><a href="[^"]+">([^<]+)</a>', html)
+    return re.findall(r'class="story-card-title"><a href="[^"]+"[^>]*>([^<]+)</a>', html)
 
 
 # --- The engine -----------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def titles(html: str) -> list[str]:
-    return re.findall(r'class="story-card-title"><a href="[^"]+">([^<]+)</a>', html)
+    return re.findall(r'class="story-card-title"><a href="[^"]+"[^>]*>([^<]+)</a>', html)
 
 
 def test_finds_words_said_only_in_a_transcript_and_links_to_the_moment(client, index):
