@@ -2,6 +2,7 @@
 own addresses (English unprefixed, /cy/, /es/) with the page cache, hreflang alternates and emails in the language."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from tests import sharing
 
 ROOT = Path(settings.BASE_DIR)
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
 def catalogue(code: str) -> polib.POFile:
@@ -45,6 +47,25 @@ def test_every_string_is_translated_and_none_is_fuzzy(code):
     for entry in po:
         if entry.msgid_plural:  # every plural form of the language filled in
             assert all(entry.msgstr_plural.values()), (code, entry.msgid)
+
+
+@pytest.mark.parametrize("code", OTHER_LANGUAGES)
+def test_every_translation_keeps_the_placeholders_of_its_english(code):
+    """A translation that loses or misspells %(name)s fails when it is shown (KeyError), or drops the story's words."""
+    wrong = []
+    for entry in catalogue(code).translated_entries():
+        if "python-format" not in entry.flags:
+            continue
+        english = set(PLACEHOLDER.findall(entry.msgid)) | set(PLACEHOLDER.findall(entry.msgid_plural or ""))
+        for text in entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]:
+            # A plural form may leave out the count ("un solo día"), never anything else.
+            if not set(PLACEHOLDER.findall(text)) <= english or not english - {"counter", "count"} <= set(
+                PLACEHOLDER.findall(text)
+            ):
+                wrong.append((entry.msgid, text))
+    assert not wrong, f"{len(wrong)} translations into {code} with other placeholders than their English: {wrong[:3]}"
+    if shutil.which("msgfmt"):  # GNU gettext's own check of the same, and of the file's form
+        subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(catalogue(code).fpath)], check=True)
 
 
 @pytest.mark.parametrize("code", OTHER_LANGUAGES)
