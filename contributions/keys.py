@@ -24,7 +24,9 @@ from moderation.models.contributions import as_story_code, hash_story_key
 KEY_GUESS_GROUP = "story-key"
 
 
-def _guessing(request: HttpRequest, *, count: bool) -> bool:
+def guessing(request: HttpRequest, *, count: bool) -> bool:
+    """Whether this client has used up its budget of wrong secret addresses (story keys and codes, event links): with
+    `count`, this miss is counted first. One budget for every kind, so guessing one kind does not add to another's."""
     return is_ratelimited(
         request, group=KEY_GUESS_GROUP, key=abuse.ratelimit_key, rate=abuse.KEY_GUESS_RATE, increment=count
     )
@@ -43,13 +45,13 @@ def opens_story(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @wraps(view)
     def wrapped(request: HttpRequest, key: str, *args, **kwargs) -> HttpResponse:
-        if _guessing(request, count=False):
+        if guessing(request, count=False):
             raise Ratelimited()
         contribution = Contribution.objects.for_key(key)
         if contribution is None or contribution.story_id is None:
             if contribution is None and WithdrawnStoryKey.objects.for_key(key):
                 return private(render(request, "contributions/my_story/withdrawn.html"))
-            if _guessing(request, count=True):
+            if guessing(request, count=True):
                 raise Ratelimited()
             raise Http404("No story matches this link.")
         if contribution.key_hash != (digest := hash_story_key(key)):

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from contributions.models import EventStory, HeldUpload, SharingEvent
+from contributions.models import EventStory, HeldUpload, SharingEvent, new_event_token
 from moderation.erasure import erase_story
 from moderation.models import Contribution
 from moderation.report import build_report
@@ -192,3 +192,11 @@ def test_the_admin_lists_how_many_stories_each_event_received(client):
     listing = sign_in(peer_moderator()).get(LIST_URL).content.decode()
     assert "Ward 7 listening day" in listing and "Allotment afternoon" in listing
     assert "Stories shared" in listing
+
+
+def test_guessing_event_links_spends_the_same_budget_as_guessing_story_keys(client):
+    event = an_event()
+    statuses = [client.get(f"/share/event/{new_event_token()}/").status_code for _ in range(20)]
+    assert statuses == [404] * 20
+    assert client.get("/my-story/Qz7-not-anybodys-key-Wq/").status_code == 429  # the 21st wrong secret address
+    assert client.get(f"/share/event/{event.token}/").status_code == 429

@@ -14,11 +14,14 @@ them. The key card is opened from the session rather than by its /my-story/<key>
 enters the device's history.
 """
 
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.exceptions import Ratelimited
 
 from ..events import SESSION_CARD_KEY, start_afresh
+from ..keys import guessing
 from ..models import SharingEvent
 from ..submission import held_media, release_upload
 from .card import key_card
@@ -28,7 +31,15 @@ from .share import ShareFlow
 @never_cache
 @require_http_methods(["GET", "POST"])
 def open_event(request, token: str):
-    event = get_object_or_404(SharingEvent, token=token)
+    # An event's link is as secret as a story key (it opens sharing that staff expect only at the event): the same
+    # budget of wrong guesses per client.
+    if guessing(request, count=False):
+        raise Ratelimited()
+    event = SharingEvent.objects.filter(token=token).first()
+    if event is None:
+        if guessing(request, count=True):
+            raise Ratelimited()
+        raise Http404("No event matches this link.")
     if not event.has_started():
         return render(request, "contributions/share/event_not_started.html", {"event": event}, status=403)
     if event.is_over():
