@@ -158,11 +158,11 @@ def _apply(contribution: Contribution, choices: Choices, user=None) -> bool:
         draft.show_media = draft.show_media and show_media
         draft.save_revision(user=user, log_action=False)
     if story.media_id and not story.show_media:
-        publication._point_media_at(story.media, "")  # transcript only: no published copy is kept
+        publication.point_media_at(story.media, "")  # transcript only: no published copy is kept
     if choices.public:
         PageViewRestriction.objects.filter(page=page).delete()
     else:
-        publication._restrict_audience(story, latest_consent(contribution))
+        publication.restrict_audience(story, latest_consent(contribution))
     page = StoryPage.objects.get(pk=page.pk)
     urls = sorted({*purged, *public_urls(page)})
     transaction.on_commit(lambda: purge(urls))

@@ -169,12 +169,12 @@ def _publish(contribution_id: int, token: str, story: _PreparedStory, copy: str)
             return False
         contribution, user, page = publication.contribution, publication.decided_by, story.page
         if page.media_id:
-            _point_media_at(page.media, copy)
+            point_media_at(page.media, copy)
         revision = page.save_revision(user=user, log_action=False)
         # The workflow's approval is the permission to publish: moderators have no direct publish permission.
         with publishing_under_governance():
             revision.publish(user=user, skip_permission_checks=True)
-        _restrict_audience(page, story.consent)
+        restrict_audience(page, story.consent)
 
         contribution.status = StoryStatus.PUBLISHED
         contribution.published_at = timezone.now()
@@ -188,7 +188,7 @@ def _publish(contribution_id: int, token: str, story: _PreparedStory, copy: str)
     return True
 
 
-def _point_media_at(media: StoryMedia, copy: str) -> None:
+def point_media_at(media: StoryMedia, copy: str) -> None:
     """Make `copy` the published file ("" for none: "my words, not my voice"), and delete the earlier copy once
     the publication has committed."""
     previous = media.published_file.name
@@ -231,7 +231,7 @@ def _failed(contribution_id: int, token: str, error: Exception) -> str:
     return publication.status
 
 
-def _restrict_audience(page: StoryPage, consent: ConsentRecord) -> None:
+def restrict_audience(page: StoryPage, consent: ConsentRecord) -> None:
     """A story for researchers only is published behind the Researchers group, never to the public."""
     if consent.audience != ConsentRecord.Audience.RESEARCHERS:
         return

@@ -161,7 +161,7 @@ def test_a_failure_in_the_publishing_transaction_rolls_all_of_it_back(monkeypatc
         raise RuntimeError("The database went away.")
 
     # After the new revision is published and the media points at the new copy, inside the same transaction.
-    monkeypatch.setattr(publication, "_restrict_audience", fail)
+    monkeypatch.setattr(publication, "restrict_audience", fail)
     decide_to_publish(contribution, django_capture_on_commit_callbacks)
     run_queue("publication")
 
