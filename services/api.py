@@ -6,7 +6,7 @@ anything declined never are: the fields are an allow-list (`api_fields`).
 
 from wagtail.api.v2.views import BaseAPIViewSet
 
-from stories.api import StoriesPagination, api_router
+from stories.api import BoundedPagination, api_router
 
 from .directory import published_responses
 from .models import Response, Service
@@ -17,7 +17,7 @@ class ServicesAPIViewSet(BaseAPIViewSet):
     body_fields = [*BaseAPIViewSet.body_fields, "name", "slug", "organisation", "area", "kind", "website"]
     listing_default_fields = [*BaseAPIViewSet.listing_default_fields, "name", "slug", "kind"]
     name = "services"
-    pagination_class = StoriesPagination  # an offset past the database's integers is a 400, not a 500
+    pagination_class = BoundedPagination
 
     def get_queryset(self):
         return Service.objects.order_by("name", "pk")
@@ -29,7 +29,7 @@ class ResponsesAPIViewSet(BaseAPIViewSet):
     body_fields = [*BaseAPIViewSet.body_fields, *fields]
     listing_default_fields = [*BaseAPIViewSet.listing_default_fields, *fields]
     name = "responses"
-    pagination_class = StoriesPagination
+    pagination_class = BoundedPagination
 
     def get_queryset(self):
         return published_responses().order_by("-published_at", "-pk")

@@ -90,12 +90,14 @@ _OUR_FILTERS = {
 }
 
 
-class StoriesPagination(WagtailPagination):
+class BoundedPagination(WagtailPagination):
+    """Wagtail's pagination, with an offset past the database's integers answered 400 rather than 500."""
+
     def paginate_queryset(self, queryset, request, view=None):
         offset = request.GET.get("offset", "0")
         # The database is asked for rows offset to offset + limit: both must fit its integers.
         if offset.isascii() and offset.isdigit() and int(offset) > MAX_ID // 2:
-            raise BadRequestError("offset is past the last story")
+            raise BadRequestError(f"offset is past the last {queryset.model._meta.verbose_name}")
         return super().paginate_queryset(queryset, request, view)
 
 
@@ -116,7 +118,7 @@ class StoriesAPIViewSet(PagesAPIViewSet):
     name = "stories"
     base_serializer_class = StorySerializer
     filter_backends = [_OUR_FILTERS.get(backend, backend) for backend in PagesAPIViewSet.filter_backends]
-    pagination_class = StoriesPagination
+    pagination_class = BoundedPagination
 
     def get_base_queryset(self):
         return StoryPage.objects.live().public().prefetch_related("themes", "content_notes").order_by("-pk")

@@ -293,3 +293,9 @@ def test_a_moderator_moving_a_confirmed_link_to_another_story_or_service_makes_i
     staff.post(f"/admin/story_services/edit/{kept.pk}/", {"story": other.pk, "service": crisis.pk})
     kept.refresh_from_db()
     assert (kept.confirmed, kept.source) == (True, StoryService.Source.CONTRIBUTOR)
+
+
+def test_an_offset_past_the_end_is_a_400_naming_what_was_listed(client):
+    for listing, named in (("services", "service"), ("responses", "response")):
+        response = client.get(f"/api/v2/{listing}/?offset={BIG}")
+        assert response.status_code == 400 and response.json()["message"] == f"offset is past the last {named}"
