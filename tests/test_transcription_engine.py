@@ -93,6 +93,19 @@ def test_unreadable_media_raises_a_clear_error(tmp_path):
         engine.transcribe(broken, options=TINY)
 
 
+def test_a_file_that_names_other_files_is_refused_as_intake_refuses_it(tmp_path):
+    """FFmpeg's concat list (or a playlist) in a file named .ogg would have FFmpeg read the files it names: the engine
+    opens recordings as intake does, held to intake's demuxers, so it never follows one."""
+    tone_and_noise(tmp_path / "elsewhere.wav", seconds=2)
+    listing = tmp_path / "story.ogg"
+    listing.write_text("ffconcat version 1.0\nfile elsewhere.wav\n")
+    with pytest.raises(engine.MediaUnreadable):
+        list(engine.decode_audio(listing))
+    with pytest.raises(engine.MediaUnreadable):
+        engine.media_duration(listing)
+    assert sum(len(block) for block in engine.decode_audio(tmp_path / "elsewhere.wav")) == 2 * engine.SAMPLE_RATE
+
+
 def test_base_model_is_joined_once_and_verified(tmp_path, settings):
     settings.WHISPER_MODEL_CACHE = tmp_path
     model = weights.resolve_model("base")

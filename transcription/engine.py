@@ -16,6 +16,8 @@ import av
 import numpy as np
 from django.conf import settings
 
+from stories.media_intake import MediaRejected, open_media
+
 from .weights import ModelUnavailable, resolve_model
 
 SAMPLE_RATE = 16_000
@@ -240,13 +242,13 @@ def _shifted(segment: Segment, seconds: float) -> Segment:
 def media_duration(path: str | Path) -> float | None:
     """The container's stated duration in seconds, or None when it does not say (progress is then unknown)."""
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
+        with open_media(Path(path)) as container:
             if container.duration:
                 return container.duration / av.time_base
             stream = container.streams.audio[0] if container.streams.audio else None
             if stream is not None and stream.duration and stream.time_base:
                 return float(stream.duration * stream.time_base)
-    except (av.error.FFmpegError, OSError) as error:
+    except (av.error.FFmpegError, OSError, MediaRejected) as error:
         raise MediaUnreadable("The recording could not be opened.") from error
     return None
 
@@ -255,7 +257,8 @@ def decode_audio(path: str | Path) -> Iterator[np.ndarray]:
     """The first audio stream as 16 kHz mono float32 blocks, decoded and resampled as it is read."""
     resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
+        # Intake's opener: FFmpeg held to the demuxers, decoders and local files that intake accepted.
+        with open_media(Path(path)) as container:
             if not container.streams.audio:
                 raise MediaUnreadable("The recording has no sound track.")
             stream = container.streams.audio[0]
@@ -270,7 +273,7 @@ def decode_audio(path: str | Path) -> Iterator[np.ndarray]:
                         yield resampled.to_ndarray().reshape(-1)
             for resampled in resampler.resample(None):
                 yield resampled.to_ndarray().reshape(-1)
-    except (av.error.FFmpegError, OSError) as error:
+    except (av.error.FFmpegError, OSError, MediaRejected) as error:
         raise MediaUnreadable("The recording could not be decoded.") from error
 
 
