@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from moderation import roles
+from moderation import policy, roles
 from moderation.models import AuditEvent
 from stories.models import StoryPage
 
@@ -139,6 +139,26 @@ def take_down(response: Response, user, code: str, note: str) -> None:
     response.decision_note = note
     response.save(update_fields=["status", "decline_code", "decision_note"])
     AuditEvent.record(response.story_id, AuditEvent.Action.RESPONSE_TAKEN_DOWN, AuditEvent.actor_for(user), code)
+    transaction.on_commit(lambda: tell_responder_taken_down(response))
+
+
+def tell_responder_taken_down(response: Response) -> bool:
+    """A decision is explained to the person it is about: the responder who wrote a response hears that it was taken
+    down, for which reason on the policy and with the moderator's note, and what they can do. Returns whether told."""
+    user = response.responder.user if response.responder_id else None
+    if user is None or not user.is_active or not user.email:
+        return False
+    reason = policy.reason(response.decline_code)
+    context = {
+        "response": response,
+        "story": response.story,
+        "reason": reason,
+        "policy": settings.WAGTAILADMIN_BASE_URL + reverse("moderation:policy"),
+        "stories": settings.WAGTAILADMIN_BASE_URL + reverse("services_admin:stories"),
+    }
+    text = render_to_string("services/email/response_taken_down.txt", context)
+    send_mail("A response you wrote has been taken down", text, None, [user.email], fail_silently=True)
+    return True
 
 
 @transaction.atomic

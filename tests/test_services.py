@@ -13,7 +13,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from demo import services as demo_services
-from moderation import roles, workflows
+from moderation import policy, roles, workflows
 from moderation.expiry import take_off_the_site
 from moderation.models import AuditEvent, StoryStatus
 from moderation.report import build_report
@@ -541,7 +541,9 @@ def test_a_responder_may_choose_to_show_their_name_with_a_response(client, story
     assert client.get("/api/v2/responses/").json()["items"][0]["name"] == "Rhiannon Pryce"
 
 
-def test_staff_take_a_published_response_down_under_the_policy_and_the_report_counts_it(client, story_index):
+def test_staff_take_a_published_response_down_under_the_policy_and_the_report_counts_it(
+    client, story_index, django_capture_on_commit_callbacks
+):
     ward = Service.objects.create(**WARD)
     story = publish_story(story_index, "Nights on the ward", body=("It was loud.",))
     about(story, ward)
@@ -565,8 +567,16 @@ def test_staff_take_a_published_response_down_under_the_policy_and_the_report_co
     no_reason = staff.post(address, {"code": "", "note": "Personal details."})
     assert no_reason.status_code == 400 and "only for a reason on the published policy" in no_reason.content.decode()
     assert "Personal details." in no_reason.content.decode()  # what the moderator wrote is kept
-    taken = staff.post(address, {"code": "not_personal_account", "note": "Personal details."})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = staff.post(address, {"code": "not_personal_account", "note": "Personal details."})
     assert taken.status_code == 302 and taken["Location"] == f"/admin/moderation/story/{contribution.pk}/"
+    # The responder is told, with the policy's reason and the note: an explained decision.
+    [told] = mail.outbox
+    assert told.to == [person.user.email] and told.subject == "A response you wrote has been taken down"
+    reason = policy.reason("not_personal_account")
+    assert str(reason.title) in told.body and "Personal details." in told.body and "Nights on the ward" in told.body
+    assert "/admin/services/stories/" in told.body and "/policy/" in told.body
 
     response.refresh_from_db()
     assert (response.status, response.decline_code) == (Response.Status.TAKEN_DOWN, "not_personal_account")
