@@ -119,7 +119,9 @@ def decide(change: ChoicesChange, user, *, approve: bool) -> None:
     if needs_copy:
         # The recording is to be published again: the publication task makes its published copy (with redacted words
         # silenced) outside this transaction, and publishes under the latest consent.
-        publication.request_publication(contribution, user=user)
+        # The story as published: a newer draft's changes are not part of this decision.
+        page = contribution.story.specific
+        publication.request_publication(contribution, user=user, revision=publication.last_published_revision(page))
 
 
 def _record_consent(contribution: Contribution, choices: Choices, consent_text: ConsentText) -> ConsentRecord:

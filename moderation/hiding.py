@@ -13,14 +13,13 @@ it goes to a moderator first. Neither erases anything: withdrawing stays the way
 
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import PageLogEntry
 
 from stories.links import public_urls, purge
 
 from . import roles
 from .expiry import take_off_the_site
 from .models import AuditEvent, Contribution, StoryStatus, TakedownOnRequest
-from .publication import request_publication
+from .publication import last_published_revision, request_publication
 from .state import latest_consent
 from .workflows import NotNow, record, start_moderation
 
@@ -69,25 +68,23 @@ def put_back(contribution: Contribution) -> bool:
     if not may_put_back(contribution):
         raise NotNow
     AuditEvent.record(contribution.story_id, AuditEvent.Action.PUT_BACK, AuditEvent.Actor.CONTRIBUTOR)
-    if words_changed_since_published(contribution.story.specific):
+    page = contribution.story.specific
+    if words_changed_since_published(page):
         start_moderation(contribution)
         return False
-    request_publication(contribution)
+    # As it was: the revision last published, not a newer draft whose other changes nobody has approved.
+    request_publication(contribution, revision=last_published_revision(page))
     return True
 
 
 def words_changed_since_published(page) -> bool:
     """Whether the story's latest revision says something other than the revision last published (as Wagtail's log
     records it). Without a published revision to compare, it counts as changed."""
-    published = (
-        PageLogEntry.objects.filter(page=page, action="wagtail.publish", revision__isnull=False)
-        .order_by("-timestamp", "-pk")
-        .first()
-    )
+    published = last_published_revision(page)
     latest = page.latest_revision
     if published is None or latest is None:
         return True
-    if published.revision_id == latest.pk:
+    if published.pk == latest.pk:
         return False
-    before, after = published.revision.content, latest.content
+    before, after = published.content, latest.content
     return any(before.get(name) != after.get(name) for name in WORDS)

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision
 from wagtail.workflows import publish_workflow_state
 
 from base import task_payloads
@@ -55,15 +55,19 @@ def finish_workflow(workflow_state, user=None) -> None:
     if contribution is None:
         publish_workflow_state(workflow_state, user=user)
         return
-    request_publication(contribution, user=user)
+    # The revision the workflow's last task approved, as Wagtail itself would publish.
+    task_state = workflow_state.current_task_state
+    request_publication(contribution, user=user, revision=task_state.revision if task_state else None)
 
 
 @transaction.atomic
-def request_publication(contribution: Contribution, user=None) -> Publication:
-    """Record the decision to publish, and queue the task that carries it out once this transaction commits."""
+def request_publication(contribution: Contribution, user=None, revision: Revision | None = None) -> Publication:
+    """Record the decision to publish `revision` (the story's latest, as the moderator saw it, unless given), and queue
+    the task that carries it out once this transaction commits."""
     publication, _ = Publication.objects.update_or_create(
         contribution=contribution,
         defaults={
+            "revision": revision or contribution.story.latest_revision,
             "decided_by": user if user is not None and user.is_authenticated else None,
             "status": Publication.Status.QUEUED,
             "attempts": 0,
@@ -136,15 +140,30 @@ task_payloads.forget_discarded(publish_decided_story)
 
 @dataclass
 class _PreparedStory:
-    page: StoryPage  # the latest revision, as the public will see it
+    page: StoryPage  # the decided revision, as the public will see it
     consent: ConsentRecord
     redactions: list[Redaction]
 
 
+def last_published_revision(page: StoryPage) -> Revision | None:
+    """The revision last published (as Wagtail's log records it: the page may be off the site now)."""
+    published = (
+        PageLogEntry.objects.filter(page=page, action="wagtail.publish", revision__isnull=False)
+        .order_by("-timestamp", "-pk")
+        .select_related("revision")
+        .first()
+    )
+    return published.revision if published else None
+
+
 def _prepare(contribution: Contribution) -> _PreparedStory:
-    """The story as the contributor agreed it may be published (read only: no transaction is needed)."""
+    """The story as decided, as the contributor agreed it may be published (read only: no transaction is needed)."""
     consent = latest_consent(contribution)
-    page = contribution.story.specific.get_latest_revision_as_object()
+    decided = Publication.objects.filter(contribution=contribution).select_related("revision").first()
+    if decided is not None and decided.revision is not None:
+        page = decided.revision.as_object()
+    else:  # decided before decisions named their revision
+        page = contribution.story.specific.get_latest_revision_as_object()
     redactions = list(
         Redaction.objects.filter(proposal__contribution=contribution, proposal__status__in=EditProposal.APPLIED)
     )

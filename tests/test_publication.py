@@ -232,3 +232,18 @@ def test_a_moderator_may_start_a_stalled_publication_again(django_capture_on_com
         assert mo.post(f"/admin/moderation/story/{contribution.pk}/publication/retry/").status_code == 302
     run_queue("publication")
     assert StoryPage.objects.get(pk=contribution.story_id).live
+
+
+def test_what_goes_live_is_the_revision_decided_on_not_one_saved_after(django_capture_on_commit_callbacks):
+    contribution = story_with_recording("The words a moderator read")
+    decide_to_publish(contribution, django_capture_on_commit_callbacks)
+    # Before the worker runs, a newer revision is saved (by anyone, by any path): it was never approved.
+    draft = StoryPage.objects.get(pk=contribution.story_id).get_latest_revision_as_object()
+    draft.title = "Words nobody approved"
+    draft.save_revision()
+
+    run_queue("publication")
+
+    page = StoryPage.objects.get(pk=contribution.story_id)
+    assert page.live and page.title == "The words a moderator read"
+    assert page.live_revision.as_object().title == "The words a moderator read"

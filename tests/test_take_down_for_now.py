@@ -164,6 +164,28 @@ def test_a_story_whose_words_changed_goes_back_through_review(client, published,
     assert AuditEvent.objects.filter(action=AuditEvent.Action.PUT_BACK).count() == 1
 
 
+def test_put_back_publishes_the_story_as_it_was_not_a_newer_draft(
+    client, published, django_capture_on_commit_callbacks
+):
+    key = published.key
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/my-story/{key}/take-down/")
+    # While it is down, a draft changes something other than its words (here the language it is marked as, which
+    # decides how screen readers speak it): nobody approved that.
+    draft = published.story.specific.get_latest_revision_as_object()
+    was = draft.language
+    draft.language = "cy"
+    draft.save_revision(log_action=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/my-story/{key}/put-back/").status_code == 302
+    run_queue("publication")
+
+    page = StoryPage.objects.get(pk=published.story_id)
+    assert page.live and page.language == was != "cy"
+    assert 'class="story-body" lang="en"' in client.get(page.url).content.decode()
+
+
 def test_a_story_whose_end_date_passed_while_down_stays_down(client, published, django_capture_on_commit_callbacks):
     key = published.key
     with django_capture_on_commit_callbacks(execute=True):

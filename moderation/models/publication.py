@@ -29,6 +29,11 @@ class Publication(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(auto_now_add=True)
+    # The revision decided on: what the moderator approved, or what was published before (put back, choices applied
+    # again). It is what goes live, whatever is saved after the decision; consent and edits apply at publication.
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     # Only the attempt holding the current token may publish: one that was given up on discards its work.
