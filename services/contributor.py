@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from contributions.keys import opens_story
 
-from .models import ResponsePreference, ResponseReply, Service, StoryService
+from .models import ResponsePreference, ResponseReply, Service, ServiceNamedInWords, StoryService
 from .responses import alert_responders, published_under, responses_allowed, send_reply
 
 REPLY_MAX = 4000
@@ -56,13 +56,16 @@ class ReplyForm(forms.Form):
 
 def my_story_section(request, story) -> str:
     links = list(StoryService.objects.filter(story=story).select_related("service").order_by("service__name"))
-    if not links and not Service.objects.exists():
+    # Named in their own words and not yet found in the directory by a moderator: shown so they know it was heard.
+    named_in_words = list(ServiceNamedInWords.objects.filter(story=story).order_by("created_at", "pk"))
+    if not links and not named_in_words and not Service.objects.exists():
         return ""
     answered = set(ResponseReply.objects.filter(response__story=story).values_list("response_id", flat=True))
     key = request.resolver_match.kwargs.get("key", "") if request.resolver_match else ""
     context = {
         "confirmed": [link for link in links if link.confirmed],
         "proposed": [link for link in links if not link.confirmed],
+        "named_in_words": named_in_words,
         "responses_allowed": responses_allowed(story),
         "responses": [(response, response.pk in answered) for response in published_under(story)],
         "key": key,

@@ -66,6 +66,10 @@ def test_words_not_in_the_directory_wait_on_the_review_screen_and_a_moderator_ma
     contribution = share(client, "the ward at Northshire hospital")
     named = ServiceNamedInWords.objects.get(story=contribution.story)
     assert not StoryService.objects.exists()
+    # The contributor sees their words were heard, and waiting to be found.
+    key = sharing.story_link(client.get("/share/done/").content.decode()).rstrip("/").rsplit("/", 1)[1]
+    private = client.get(f"/my-story/{key}/").content.decode()
+    assert "“the ward at Northshire hospital”" in private and "A moderator is finding them" in private
 
     staff = sign_in(moderator())
     review = staff.get(f"/admin/moderation/story/{contribution.pk}/").content.decode()
@@ -84,6 +88,8 @@ def test_words_not_in_the_directory_wait_on_the_review_screen_and_a_moderator_ma
     assert not ServiceNamedInWords.objects.exists()
     review = staff.get(f"/admin/moderation/story/{contribution.pk}/").content.decode()
     assert "Willow Ward (Northshire NHS Trust): named by the contributor" in review
+    private = client.get(f"/my-story/{key}/").content.decode()
+    assert "A moderator is finding them" not in private and "<li>Willow Ward</li>" in private
 
 
 def test_only_someone_who_may_review_the_story_maps_the_words(client):
