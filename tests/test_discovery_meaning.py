@@ -6,12 +6,13 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from research import curation, tasks
-from research.discovery import DiscoveryParameters, Document, discover
+from research.discovery import DiscoveryParameters, Document, centred_by_language, discover, relative_cut
 from research.models import DiscoveryRun, EmergingTheme, ThemeMembership
 from research.runs import run_discovery
 from stories import embeddings
@@ -94,6 +95,27 @@ def test_stored_vectors_are_used_and_match_what_discovery_would_embed():
     given = [Document(d.story_id, d.text, d.language, vector=vectors[d.story_id]) for d in documents]
     assert discover(given) == discover(documents)
     assert discover(given).parameters == DiscoveryParameters()
+
+
+def test_the_cut_follows_how_alike_the_stories_are_and_is_recorded():
+    """The cut is the mean similarity between different stories plus 0.75 standard deviations (bench/theme_methods.py
+    measured it against a fixed distance on corpora held out from choosing it); a fixed distance can still be asked."""
+    documents = [Document(n, story["text"], story["language"]) for n, story in enumerate(STORIES)]
+    vectors = embeddings.embed([document.text for document in documents], "query")
+    centred = centred_by_language(vectors, [document.language for document in documents])
+    similarity = (centred @ centred.T)[~np.eye(len(centred), dtype=bool)]
+    expected = 1 - (similarity.mean() + 0.75 * similarity.std())
+    assert relative_cut(centred, 0.75) == pytest.approx(expected, abs=1e-5)
+
+    given = [Document(d.story_id, d.text, d.language, vector=vectors[d.story_id]) for d in documents]
+    result = discover(given)
+    assert result.cut == pytest.approx(expected, abs=1e-4) and result.parameters_dict()["cut"] == result.cut
+    # Less alike stories (each vector's own part weighs more) give a lower bar for joining, not fewer themes.
+    noisy = centred + np.random.default_rng(0).normal(0, 0.05, centred.shape).astype(np.float32)
+    noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+    assert relative_cut(noisy, 0.75) > relative_cut(centred, 0.75)
+    fixed = discover(given, DiscoveryParameters(meaning_distance_threshold=0.9))
+    assert fixed.cut == 0.9
 
 
 @pytest.fixture
