@@ -10,6 +10,7 @@ when the code changes.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 from wagtail.models import Page
 
 from .models import EasyReadPage
@@ -28,8 +29,8 @@ def _row(picture: str, sentence: str) -> dict:
 def default_home() -> dict:
     return {
         "slug": HOME_SLUG,
-        "title": "Easy read",
-        "introduction": "Our pages in easy words, with pictures.",
+        "title": gettext_noop("Easy read"),
+        "introduction": gettext_noop("Our pages in easy words, with pictures."),
         "body": [
             _row("hello", "These pages use <b>easy words</b> and <b>pictures</b>."),
             _row("steps", "There is <b>one idea</b> on each line."),
@@ -43,8 +44,8 @@ def default_pages() -> list[dict]:
     return [
         {
             "slug": "sharing",
-            "title": "Easy read: how to share your story",
-            "introduction": "How to share your story, and what happens next.",
+            "title": gettext_noop("Easy read: how to share your story"),
+            "introduction": gettext_noop("How to share your story, and what happens next."),
             "body": [
                 _heading("Sharing your story"),
                 _row("hello", "You can <b>share your story</b> about mental health."),
@@ -78,8 +79,8 @@ def default_pages() -> list[dict]:
         },
         {
             "slug": "consent",
-            "title": "Easy read: what you agree to",
-            "introduction": "What you agree to when you share, your choices, and changing your mind.",
+            "title": gettext_noop("Easy read: what you agree to"),
+            "introduction": gettext_noop("What you agree to when you share, your choices, and changing your mind."),
             "body": [
                 _heading("What you agree to"),
                 _row("heart", "Your story is <b>yours</b>."),
@@ -122,8 +123,8 @@ def default_pages() -> list[dict]:
         },
         {
             "slug": "policy",
-            "title": "Easy read: what we publish",
-            "introduction": "What we publish, the few reasons we do not, and what you can do.",
+            "title": gettext_noop("Easy read: what we publish"),
+            "introduction": gettext_noop("What we publish, the few reasons we do not, and what you can do."),
             "body": [
                 _heading("We want to publish your story"),
                 _row("published", "We <b>publish</b> stories. That is what we are for."),

@@ -9,6 +9,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_noop
 from wagtail.models import Page
 
 from .models import StandardPage
@@ -18,8 +19,9 @@ def _heading(text: str) -> dict:
     return {"type": "heading", "value": text}
 
 
-def _paragraph(html: str) -> dict:
-    return {"type": "paragraph", "value": html}
+def _paragraph(html: str, **values: str) -> dict:
+    # `values` fill {names} left in the words, so the words themselves (what translators see) name no deployment.
+    return {"type": "paragraph", "value": html.format(**values) if values else html}
 
 
 def contact_address() -> str:
@@ -27,15 +29,21 @@ def contact_address() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "stories@localhost"
 
 
+def contact_link() -> str:
+    email = contact_address()
+    return f'<a href="mailto:{email}">{email}</a>'
+
+
 def default_pages() -> list[dict]:
     """Each trust page's slug, title, introduction and body (raw StreamField data), in footer order."""
-    email = contact_address()
-    mail = f'<a href="mailto:{email}">{email}</a>'
+    mail = contact_link()
     return [
         {
             "slug": "about",
-            "title": "About Voicebox",
-            "introduction": "Voicebox shares mental-health recovery stories, told by the people who lived them.",
+            "title": gettext_noop("About Voicebox"),
+            "introduction": gettext_noop(
+                "Voicebox shares mental-health recovery stories, told by the people who lived them."
+            ),
             "body": [
                 _heading("Why we are here"),
                 _paragraph(
@@ -63,8 +71,8 @@ def default_pages() -> list[dict]:
         },
         {
             "slug": "contact",
-            "title": "Contact us",
-            "introduction": "How to reach a person at Voicebox, and how to complain.",
+            "title": gettext_noop("Contact us"),
+            "introduction": gettext_noop("How to reach a person at Voicebox, and how to complain."),
             "body": [
                 _paragraph(
                     "<p>If you or someone else is in danger now, call 999. Voicebox is not a crisis service; the "
@@ -72,8 +80,9 @@ def default_pages() -> list[dict]:
                 ),
                 _heading("Reach a person"),
                 _paragraph(
-                    f"<p>Email us at {mail}. A member of our team reads every message. Tell us how you would like us "
-                    "to reply.</p>"
+                    "<p>Email us at {mail}. A member of our team reads every message. Tell us how you would like us "
+                    "to reply.</p>",
+                    mail=mail,
                 ),
                 _heading("About a story you shared"),
                 _paragraph(
@@ -99,8 +108,8 @@ def default_pages() -> list[dict]:
         },
         {
             "slug": "privacy",
-            "title": "Privacy",
-            "introduction": "What we keep, where, for how long, who sees it, and your rights.",
+            "title": gettext_noop("Privacy"),
+            "introduction": gettext_noop("What we keep, where, for how long, who sees it, and your rights."),
             "body": [
                 _heading("If you share a story"),
                 _paragraph(
@@ -129,7 +138,7 @@ def default_pages() -> list[dict]:
                 _paragraph(
                     "<ul><li><strong>Everyone</strong>: only what you agreed to, once it is published: the title, "
                     "your story (changed only with your agreement, or the small edits you allowed), your recording "
-                    "unless you chose words only, the transcript, the name you chose (or \u201cAnonymous\u201d) and "
+                    "unless you chose words only, the transcript, the name you chose (or “Anonymous”) and "
                     "the themes. If you said who you share as (someone who uses services, family or carer, peer "
                     "worker, staff), readers can choose stories by it; it is not shown beside your story.</li>"
                     "<li><strong>Moderators</strong> (staff, and peer moderators with lived experience) read your "
@@ -173,15 +182,18 @@ def default_pages() -> list[dict]:
                     "and to limit or object to how we use it. Your story's private page lets you change your "
                     "choices, take your story down for now, or withdraw and erase it: each works straight away and "
                     "needs no reason. For anything else, "
-                    f"email {mail}. You can also complain to the Information Commissioner's Office "
-                    '(<a href="https://ico.org.uk/make-a-complaint/">ico.org.uk</a>).</p>'
+                    "email {mail}. You can also complain to the Information Commissioner's Office "
+                    '(<a href="https://ico.org.uk/make-a-complaint/">ico.org.uk</a>).</p>',
+                    mail=mail,
                 ),
             ],
         },
         {
             "slug": "accessibility",
-            "title": "Accessibility statement",
-            "introduction": "We want everyone to be able to read, listen to and share stories on Voicebox.",
+            "title": gettext_noop("Accessibility statement"),
+            "introduction": gettext_noop(
+                "We want everyone to be able to read, listen to and share stories on Voicebox."
+            ),
             "body": [
                 _heading("What we aim for"),
                 _paragraph(
@@ -207,10 +219,11 @@ def default_pages() -> list[dict]:
                 ),
                 _heading("Tell us about a problem"),
                 _paragraph(
-                    f"<p>If something does not work for you, or you need a story in another format, email {mail} "
+                    "<p>If something does not work for you, or you need a story in another format, email {mail} "
                     "and say which page it was. If you are not happy with our reply, you can contact the Equality "
                     'Advisory and Support Service (<a href="https://www.equalityadvisoryservice.com/">'
-                    "equalityadvisoryservice.com</a>).</p>"
+                    "equalityadvisoryservice.com</a>).</p>",
+                    mail=mail,
                 ),
             ],
         },

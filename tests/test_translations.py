@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core import mail
 from django.utils import translation
 
+from base.models import StandardPage
+from base.trust_pages import contact_link
 from moderation.models import ConsentRecord, ConsentText, Contribution
 from tests import sharing
 
@@ -146,3 +148,32 @@ def test_sharing_in_a_language_agrees_to_its_consent_words_and_hears_back_in_it(
     with translation.override(code):
         assert email.subject == translation.gettext("We have your story") != "We have your story"
     assert f"/{code}/policy/" in email.body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", OTHER_LANGUAGES)
+def test_the_site_pages_default_words_are_in_each_language_and_staff_words_as_written(client, code):
+    def said_in(english: str) -> str:
+        with translation.override(code):
+            words = translation.gettext(english)
+        assert words != english, f"not translated into {code}: {english}"
+        return words
+
+    contact = client.get(f"/{code}/contact/").content.decode()
+    assert f"<h1>{said_in('Contact us')}</h1>" in contact and f"<h2>{said_in('Reach a person')}</h2>" in contact
+    reach = said_in(
+        "<p>Email us at {mail}. A member of our team reads every message. Tell us how you would like us to reply.</p>"
+    )
+    assert reach.replace("{mail}", contact_link()) in contact  # the deployment's own address, in the translation
+    about = client.get(f"/{code}/about/").content.decode()
+    main = about.split("<main", 1)[1].split("</main>")[0]
+    assert f'href="/{code}/policy/"' in main and 'href="/policy/"' not in main
+    easy = client.get(f"/{code}/easy-read/sharing/").content.decode()
+    assert said_in("You can <b>share your story</b> about mental health.") in easy
+    assert "You can <b>share your story</b> about mental health." in client.get("/easy-read/sharing/").content.decode()
+
+    # Words staff have written are shown as written, in every language.
+    page = StandardPage.objects.get(slug="about")
+    page.introduction = "Written by our staff this morning."
+    page.save_revision().publish()
+    assert "Written by our staff this morning." in client.get(f"/{code}/about/").content.decode()
