@@ -112,6 +112,7 @@ def test_each_language_is_served_at_its_own_addresses(client, code, share):
     assert english.status_code == other.status_code == 200
     html = other.content.decode()
     assert f'<html lang="{code}">' in html and share in html
+    assert "<h1>Stories</h1>" in english.content.decode() and "<h1>Stories</h1>" not in html  # the index's own title
     assert "Share your story" in english.content.decode() and share not in english.content.decode()
     # Each is stored by the page cache under its own language, and served again in it.
     assert english["X-Voicebox-Cache"] == other["X-Voicebox-Cache"] == "miss"
