@@ -187,9 +187,10 @@ def relative_cut(vectors: np.ndarray, deviations: float, seed: int = 0) -> float
 
 
 def _story_vectors(documents: Sequence[Document]) -> np.ndarray:
-    """Each document's whole-story vector: the stored one, or embedded now (as e5 compares texts as equals)."""
+    """Each document's whole-story vector: the stored one, or embedded now (as an e5 passage, as stories/meaning.py
+    stores them)."""
     missing = [index for index, document in enumerate(documents) if document.vector is None]
-    fresh = embeddings.embed([documents[index].text for index in missing], "query")
+    fresh = embeddings.embed([documents[index].text for index in missing], "passage")
     vectors = np.zeros((len(documents), embeddings.DIMENSIONS), dtype=np.float32)
     vectors[missing] = fresh
     for index, document in enumerate(documents):

@@ -1,7 +1,9 @@
 """What each published story means, as vectors: embedded once per change by a background task, kept while it is live.
 
 - A story is cut into passages (paragraphs, then transcript lines, about CHUNK_CHARS each) embedded as e5 passages,
-  for search; and embedded whole as e5 compares texts as equals, for stories like this and emerging themes.
+  for search; and embedded whole, also as an e5 passage, for stories like this and emerging themes (measured on five
+  real corpora in bench/theme_methods.py, "passage:" whole-story vectors group by meaning better than "query:" ones on
+  every one, and keep more Spanish paragraphs with their English theme).
 - `embed_story` (a task, queued when a story is published or republished) stores the vectors, unless the story's
   text is unchanged since it was last embedded. Unpublishing a story deletes its vectors at once; erasing it deletes
   its page and the vectors with it (on_delete=CASCADE). The task's payload is the page id, never the text.
@@ -84,8 +86,13 @@ def whole_text(page: StoryPage) -> str:
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
+# Part of every digest: changing how a story is embedded (the whole story became an e5 "passage:" rather than a
+# "query:") makes every stored vector out of date, so `manage.py embed_stories` embeds each story again.
+EMBEDDING_FORM = "whole-as-passage"
+
+
 def _digest(engine_name: str, whole: str, passages: list[Chunk]) -> str:
-    digest = hashlib.sha256(engine_name.encode())
+    digest = hashlib.sha256(f"{engine_name}|{EMBEDDING_FORM}".encode())
     for text in [whole, *(f"{chunk.source}:{chunk.first}:{chunk.text}" for chunk in passages)]:
         digest.update(b"\0" + text.encode())
     return digest.hexdigest()
@@ -103,7 +110,7 @@ def store_vectors(page: StoryPage) -> bool:
     if StoryVector.objects.filter(story=page, kind=StoryVector.Kind.STORY, text_digest=digest).exists():
         return False
     # Embedding takes a while: done before the transaction, so the rows are replaced in one short write.
-    story_vector = engine.embed([whole], "query")[0]
+    story_vector = engine.embed([whole], "passage")[0]
     passage_vectors = engine.embed([chunk.text for chunk in passages], "passage") if passages else []
     rows = [
         StoryVector(
