@@ -17,6 +17,8 @@ from contributions.submission import AlreadySubmitted, Submission, submit_story
 from demo.content import ensure_consent_text, ensure_home_page, ensure_story_index
 from moderation.models import ConsentRecord, Contribution
 from moderation.publication import request_publication
+from stories import search
+from stories.listing import StoryFilters
 from stories.models import StoryPage
 from tests.workers import run_queue
 
@@ -98,6 +100,11 @@ def test_a_story_goes_from_submission_to_a_public_page_and_search(
     django_rq.get_worker("default", worker_class=SimpleWorker).work(burst=True)
     assert type(get_search_backend()).__name__ == "PostgresSearchBackend"
     assert list(StoryPage.objects.live().search("kohlrabi")) == [page.specific]
+    # The words are matched through the index on the expression Wagtail's query uses (stories migration 0007).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'voicebox_search_title_body_gin'")
+        assert "gin (((title || body)))" in cursor.fetchone()[0]
+    assert search.search_stories("kohlrabi patience", StoryFilters()).story_ids == [page.pk]
 
 
 @pytest.mark.django_db
