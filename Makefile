@@ -55,7 +55,7 @@ lint: install node_modules/.installed
 # `make messages` gathers every translatable string into each language's file, then compiles them: run it after
 # changing the interface's words, then translate what is new (the compiled .mo files are committed, so `make run`
 # needs no gettext). `make language CODE=fr` starts a new language's file: translate it, then `make messages`.
-MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench --ignore=docs
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench --ignore=docs --ignore=static_collected
 messages: install
 	$(BIN)/python manage.py makemessages --all --no-obsolete --no-wrap $(MESSAGES_IGNORE)
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
