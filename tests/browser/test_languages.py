@@ -81,6 +81,11 @@ def test_a_whole_share_in_welsh_by_keyboard(live_server, browser_page):
     contribution = Contribution.objects.get()
     assert contribution.interface_language == "cy"
     assert ConsentRecord.objects.get(contribution=contribution).consent_text == consent
+    # The contributor's other pages, in Welsh and axe-clean too.
+    for page_of_theirs in ("withdraw/", "card/"):
+        assert page.goto(link + page_of_theirs).status == 200
+        assert page.locator("html").get_attribute("lang") == "cy"
+        assert_no_axe_violations(page)
 
 
 @pytest.mark.parametrize("code", OTHER_LANGUAGES)
