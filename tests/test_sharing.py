@@ -133,6 +133,20 @@ def test_sitemap_addresses_start_with_the_site_url(client, index):
     assert f"https://stories.example.org{story.url}" in sitemap_locations(client)
 
 
+def test_the_sitemap_names_each_page_in_every_interface_language(client, index):
+    story = publish_story(index, "Somewhere", body=("Here.",))
+    xml = client.get("/sitemap.xml").content.decode()
+    entry = re.search(rf"<url><loc>http://testserver{story.url}</loc>.*?</url>", xml)[0]
+    alternates = dict(re.findall(r'<xhtml:link rel="alternate" hreflang="([^"]+)" href="([^"]+)"/>', entry))
+    assert alternates == {
+        "en-gb": f"http://testserver{story.url}",
+        "cy": f"http://testserver/cy{story.url}",
+        "es": f"http://testserver/es{story.url}",
+        "x-default": f"http://testserver{story.url}",
+    }
+    assert all(client.get(address).status_code == 200 for address in alternates.values())
+
+
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_paths(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200
