@@ -55,9 +55,9 @@ def finish_workflow(workflow_state, user=None) -> None:
     if contribution is None:
         publish_workflow_state(workflow_state, user=user)
         return
-    # The revision the workflow's last task approved, as Wagtail itself would publish.
-    task_state = workflow_state.current_task_state
-    request_publication(contribution, user=user, revision=task_state.revision if task_state else None)
+    # The story as it stands when the moderator decides (what Wagtail itself would publish): a draft saved while it was
+    # in moderation (a content note added in the editor) is part of what they approved; one saved later is not.
+    request_publication(contribution, user=user)
 
 
 @transaction.atomic

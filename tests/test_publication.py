@@ -247,3 +247,17 @@ def test_what_goes_live_is_the_revision_decided_on_not_one_saved_after(django_ca
     page = StoryPage.objects.get(pk=contribution.story_id)
     assert page.live and page.title == "The words a moderator read"
     assert page.live_revision.as_object().title == "The words a moderator read"
+
+
+def test_a_draft_saved_during_moderation_is_what_the_moderator_approves(django_capture_on_commit_callbacks):
+    contribution = story_with_recording("Before the editor")
+    # A moderator changes the story in Wagtail's editor while it is being moderated (a new revision), then decides.
+    draft = StoryPage.objects.get(pk=contribution.story_id).get_latest_revision_as_object()
+    draft.title = "As the moderator left it"
+    draft.save_revision()
+    decide_to_publish(contribution, django_capture_on_commit_callbacks)
+
+    run_queue("publication")
+
+    page = StoryPage.objects.get(pk=contribution.story_id)
+    assert page.live and page.title == "As the moderator left it"
