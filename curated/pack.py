@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from django.utils import dateformat, timezone, translation
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 
+from base.dates import long_date
 from stories.captions import webvtt
 
 from .models import StoryCollection
@@ -110,7 +111,7 @@ def readme(collection: StoryCollection, collection_url: str, shown: list[Shown])
     lines = [
         gettext("Voicebox training pack: %(title)s") % {"title": collection.title},
         gettext("Made on %(date)s at %(time)s from %(address)s")
-        % {"date": _date(made), "time": dateformat.format(made, "H:i T"), "address": collection_url},
+        % {"date": long_date(made), "time": dateformat.format(made, "H:i T"), "address": collection_url},
         "",
         collection.introduction.strip(),
         "",
@@ -140,12 +141,12 @@ def readme(collection: StoryCollection, collection_url: str, shown: list[Shown])
             terms = [
                 gettext("Shared under: %(title)s (version %(version)s),")
                 % {"title": consent.consent_text.title, "version": consent.consent_text.version_hash[:12]},
-                gettext("agreed on %(date)s.") % {"date": _date(timezone.localtime(consent.given_at))},
+                gettext("agreed on %(date)s.") % {"date": long_date(timezone.localtime(consent.given_at))},
                 gettext("Who may see it: %(audience)s.") % {"audience": consent.get_audience_display()},
                 gettext("How they are named: %(identity)s.") % {"identity": consent.get_identity_display()},
                 gettext("Recording: %(recording)s.") % {"recording": consent.get_media_use_display()},
                 gettext("Research use: yes.") if consent.research_use else gettext("Research use: no."),
-                gettext("Until: %(date)s.") % {"date": _date(consent.expires_on)}
+                gettext("Until: %(date)s.") % {"date": long_date(consent.expires_on)}
                 if consent.expires_on
                 else gettext("Until: no end date."),
             ]
@@ -158,14 +159,6 @@ def readme(collection: StoryCollection, collection_url: str, shown: list[Shown])
         }
         lines += ["", heading, text.body.strip()]
     return "\n".join(lines) + "\n"
-
-
-def _date(value) -> str:
-    """A day as "6 December 2026", in the active language's words and order (a date format, as Django's filter
-    `date` reads it: Spanish says "6 de diciembre de 2026")."""
-    # Translators: a date format, in the letters of Django's "date" filter: j the day, F the month's name, Y the
-    # year; any other letter that should be shown as it is needs a backslash before it (Spanish: j \d\e F \d\e Y).
-    return dateformat.format(value, pgettext("date format: day, month's name, year", "j F Y"))
 
 
 def _contents(item: Shown) -> list[str]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.utils import dateformat
 from django.utils.translation import gettext, ngettext, pgettext
 
+from base.dates import long_date
+
 from .models import EmergingTheme
 
 CHART_WIDTH = 160
@@ -53,15 +55,15 @@ def growth_chart(theme: EmergingTheme, *, public: bool) -> GrowthChart | None:
         # Translators: a theme's size on the one day it was counted, e.g. "3 stories on 6 December 2026."
         summary = gettext("%(stories)s on %(date)s.") % {
             "stories": _stories(counts[0]),
-            "date": _date(first.recorded_at),
+            "date": long_date(first.recorded_at),
         }
     else:
         # Translators: how a theme grew, e.g. "From 3 stories on 6 November 2026 to 5 stories on 6 December 2026."
         summary = gettext("From %(first)s on %(first_date)s to %(last)s on %(last_date)s.") % {
             "first": _stories(counts[0]),
-            "first_date": _date(first.recorded_at),
+            "first_date": long_date(first.recorded_at),
             "last": _stories(counts[-1]),
-            "last_date": _date(last.recorded_at),
+            "last_date": long_date(last.recorded_at),
         }
     return GrowthChart(bars=bars, summary=summary)
 
@@ -69,13 +71,6 @@ def growth_chart(theme: EmergingTheme, *, public: bool) -> GrowthChart | None:
 def _stories(count: int) -> str:
     # Translators: a number of stories, in a theme's growth chart ("3 stories on 6 December 2026").
     return ngettext("%(count)s story", "%(count)s stories", count) % {"count": count}
-
-
-def _date(value) -> str:
-    """A day as "6 December 2026", in the active language's words and order."""
-    # Translators: a date format, in the letters of Django's "date" filter: j the day, F the month's name, Y the
-    # year; any other letter that should be shown as it is needs a backslash before it (Spanish: j \d\e F \d\e Y).
-    return dateformat.format(value, pgettext("date format: day, month's name, year", "j F Y"))
 
 
 def _short_date(value) -> str:

@@ -21,7 +21,6 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -30,6 +29,7 @@ from django_ratelimit.decorators import ratelimit
 from wagtail.models import Site
 
 from base import abuse
+from base.dates import long_date
 from moderation.models import ConsentText, Contribution
 from moderation.models.contributions import story_code
 from stories.media_intake import MediaRejected
@@ -409,7 +409,7 @@ def summary_rows(method: str, story: StoryForm, choices: ChoicesForm) -> list[tu
     if "media_use" in answers:
         rows.append((gettext("Your voice and face"), label(choices, "media_use"), choices_url))
     expires_on = answers["expires_on"]
-    until = gettext("Until %(date)s") % {"date": date_format(expires_on, gettext("j F Y"))} if expires_on else ""
+    until = gettext("Until %(date)s") % {"date": long_date(expires_on)} if expires_on else ""
     rows += [
         (gettext("How long it stays published"), until or gettext("Until I withdraw it"), choices_url),
         (gettext("Small edits without asking"), label(choices, "minimal_edits"), choices_url),
