@@ -7,8 +7,8 @@ cache backend: per-process local memory by default (several web workers, and a t
 stories), or a shared Redis.
 
 Views opt in with `mark_cacheable(response)`. An opted-in view may vary only on the path, the interface language,
-the query parameters in `CACHE_KEY_PARAMS` and the reader's hidden content notes (a cookie): nothing else is in the
-cache key.
+the query parameters in `base.addresses.PAGE_QUERY_PARAMS` and the reader's hidden content notes (a cookie):
+nothing else is in the cache key.
 """
 
 import hashlib
@@ -25,12 +25,13 @@ from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished
 
+from base.addresses import page_query
+
 from .content import ContentNote, Theme
 from .generation import CACHE_TIMEOUT, current_generation, invalidate
 from .listing import ReaderPreferences
 from .reactions import render_experienced_too
 
-CACHE_KEY_PARAMS = ("theme", "format", "language", "perspective", "page")
 # Requests carrying these cookies may see something personal (a signed-in editor, a flash message): never cached.
 _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 _HOLE = re.compile(rb"<!--vb-hole:([a-z-]+):([0-9]*)-->")
@@ -93,7 +94,7 @@ def connect_invalidation() -> None:
 
 
 def _cache_key(request: HttpRequest) -> str:
-    params = "&".join(f"{name}={request.GET.get(name, '')}" for name in CACHE_KEY_PARAMS if name in request.GET)
+    params = page_query(request)
     hidden = ReaderPreferences.from_request(request).cookie_value
     # The language is in the path too (/cy/...); it is named so that no way of choosing it can share a stored page.
     identity = f"{request.scheme}://{request.get_host()}|{get_language()}|{request.path}|{params}|{hidden}"

@@ -191,3 +191,15 @@ def test_the_site_pages_default_words_are_in_each_language_and_staff_words_as_wr
     page.introduction = "Written by our staff this morning."
     page.save_revision().publish()
     assert "Written by our staff this morning." in client.get(f"/{code}/about/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("story_index")
+def test_the_language_switcher_keeps_only_what_a_stored_page_may_vary_by(client):
+    """Any other parameter in the address would be written into a page the cache then serves to everyone."""
+    first = client.get("/stories/?format=audio&next=https://elsewhere.example&q=something-else")
+    assert first["X-Voicebox-Cache"] == "miss"
+    for response in (first, client.get("/stories/?format=audio")):
+        html = response.content.decode()
+        assert 'href="/cy/stories/?format=audio"' in html and 'href="/es/stories/?format=audio"' in html
+        assert "elsewhere.example" not in html and "something-else" not in html

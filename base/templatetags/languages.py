@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
-from ..addresses import public_address
+from ..addresses import page_query, public_address
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ register = template.Library()
 class Alternate:
     code: str
     name: str
-    path: str  # with the query, for the language switcher
+    path: str  # with the page's own query (a list's filters), for the language switcher
     address: str  # absolute and without the query, for hreflang
     current: bool
 
@@ -48,13 +48,13 @@ def localpath(path: str) -> str:
 
 def alternates(request: HttpRequest, home: bool = False) -> list[Alternate]:
     english = "/" if home else english_path(request.path)
-    query = "" if home else request.META.get("QUERY_STRING", "")
+    query = "" if home else page_query(request)
     active = get_language()
     return [
         Alternate(
             code=code,
             name=name,
-            path=in_language(english, code) + (f"?{query}" if query else ""),
+            path=in_language(english, code) + query,
             address=public_address(request, in_language(english, code)),
             current=code == active,
         )
