@@ -16,7 +16,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
 from .addresses import public_address
-from .templatetags.languages import english_path, in_language
+from .languages import english_path, in_language
 
 
 class PublicSitemap(Sitemap):

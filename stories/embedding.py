@@ -18,10 +18,13 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 from wagtail import hooks
 from wagtail.models import Page, Site
+
+from base.languages import english_path, language_of
 
 from .models import StoryPage
 
@@ -109,13 +112,15 @@ def _embeddable(request, url: str) -> Embeddable | None:
     if parts.scheme not in ("http", "https") or not _is_ours(request, parts.hostname or ""):
         return None
     path = parts.path or "/"
-    for answer in hooks.get_hooks(OEMBED_HOOK):
-        if found := answer(request, path):
-            return found
-    story = _story_at(request, path)
-    if story is None:
-        return None
-    return Embeddable(story.title, story.byline, reverse("stories:embed_story", args=[story.pk]))
+    # An address in any interface language (/cy/stories/...) is read, and embedded, in that language.
+    with translation.override(language_of(path)):
+        for answer in hooks.get_hooks(OEMBED_HOOK):
+            if found := answer(request, path):
+                return found
+        story = _story_at(request, path)
+        if story is None:
+            return None
+        return Embeddable(story.title, story.byline, reverse("stories:embed_story", args=[story.pk]))
 
 
 def _story_at(request, path: str) -> StoryPage | None:
@@ -127,7 +132,7 @@ def _story_at(request, path: str) -> StoryPage | None:
     if match.view_name == "stories:embed_story":
         page_id = match.kwargs["page_id"]
     else:
-        page = Page.find_for_request(request, path)
+        page = Page.find_for_request(request, english_path(path))
         page_id = page.pk if page is not None else None
     return StoryPage.objects.live().public().filter(pk=page_id).first() if page_id else None
 

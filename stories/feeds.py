@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from base.templatetags.languages import localpath
+from base.languages import local_path
 
 from .links import media_url
 from .models import StoryFormat, StoryPage, Theme
@@ -58,7 +58,7 @@ class StoriesFeed(Feed):
         return None
 
     def link(self):
-        return localpath("/stories/")
+        return local_path("/stories/")
 
     def items(self):
         return StoryPage.objects.published()[:FEED_ITEMS]

@@ -6,8 +6,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from base.languages import local_path
 from base.sections import THEME_INDEX_SECTIONS, rendered_sections
-from base.templatetags.languages import localpath
 
 from . import media_delivery
 from .captions import webvtt
@@ -71,7 +71,7 @@ def search(request):
 
 
 def _safe_next(request, fallback: str = "/stories/") -> str:
-    fallback = localpath(fallback)
+    fallback = local_path(fallback)
     target = request.POST.get("next") or request.GET.get("next") or fallback
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target

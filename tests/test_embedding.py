@@ -134,3 +134,25 @@ def test_a_public_story_page_names_its_oembed_for_discovery(client, stories):
     discovered = html_lib.unescape(found.group(1))
     assert discovered == f"/oembed/?url={quote(audio.full_url, safe='')}&format=json"
     assert client.get(discovered).json()["title"] == "The allotment"
+
+
+@pytest.mark.parametrize("code", ["cy", "es"])
+def test_an_address_in_another_interface_language_embeds_in_that_language(client, stories, code):
+    audio, draft = stories
+    path = audio.url  # in English: a request in Welsh leaves Welsh active in this thread, and page.url follows it
+    # The address a Welsh or Spanish reader copies, asked of the English endpoint and of the language's own.
+    for endpoint in ("/oembed/", f"/{code}/oembed/"):
+        answer = client.get(endpoint, {"url": f"{SITE}/{code}{path}"}).json()
+        assert answer["title"] == "The allotment"
+        assert f'src="{SITE}/{code}/embed/stories/{audio.pk}/"' in answer["html"]
+        collection = client.get(endpoint, {"url": f"{SITE}/{code}/collections/ward/"}).json()
+        assert f'src="{SITE}/{code}/embed/collections/ward/"' in collection["html"]
+    assert client.get(f"/{code}/oembed/", {"url": f"{SITE}{path}"}).json()["html"].count(f"{SITE}/embed/") == 1
+    assert client.get("/oembed/", {"url": f"{SITE}/{code}/stories/not-yet/"}).status_code == 404  # unpublished
+    assert client.get(f"/{code}/embed/stories/{audio.pk}/").status_code == 200
+    # The page's own discovery link leads to an answer.
+    body = client.get(f"/{code}{path}").content.decode()
+    discovered = html_lib.unescape(
+        re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', body).group(1)
+    )
+    assert client.get(discovered).json()["title"] == "The allotment"

@@ -1,9 +1,5 @@
-"""The interface's languages in templates: an address in the reader's language, and the same page in each language.
-
-English lives at unprefixed addresses and every other language under /<code>/ (voicebox/urls.py), so the same page in
-another language is its address with the language's prefix swapped: no lookup, and it holds for Wagtail's pages, the
-site's own views and even an address that answers 404.
-"""
+"""The interface's languages in templates: an address in the reader's language, and the same page in each language
+(the addresses themselves: base.languages)."""
 
 from dataclasses import dataclass
 
@@ -13,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from ..addresses import page_query, public_address
+from ..languages import english_path, in_language, local_path
 
 register = template.Library()
 
@@ -26,24 +23,10 @@ class Alternate:
     current: bool
 
 
-def in_language(path: str, code: str) -> str:
-    """`path` (an address in English, "/stories/") in the language `code`."""
-    return path if code == settings.LANGUAGE_CODE else f"/{code}{path}"
-
-
-def english_path(path: str) -> str:
-    """The English address of a path in any of the interface's languages."""
-    for code, _name in settings.LANGUAGES:
-        prefix = f"/{code}/"
-        if code != settings.LANGUAGE_CODE and path.startswith(prefix):
-            return path[len(prefix) - 1 :]
-    return path
-
-
 @register.simple_tag
 def localpath(path: str) -> str:
     """A fixed address of the site (a Wagtail page such as "/stories/") in the language being shown."""
-    return in_language(path, get_language() or settings.LANGUAGE_CODE)
+    return local_path(path)
 
 
 def alternates(request: HttpRequest, home: bool = False) -> list[Alternate]:

@@ -14,8 +14,8 @@ from django import template
 from django.conf import settings
 from django.utils.translation import get_language, gettext
 
+from ..languages import in_language
 from ..trust_pages import contact_link
-from .languages import in_language
 
 register = template.Library()
 
