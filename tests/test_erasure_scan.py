@@ -226,6 +226,10 @@ def test_withdrawal_purges_the_story_from_a_configured_frontend_cache(settings, 
     assert any(url.endswith(f"/captions/{story.pk}.vtt") for url in purged)
     assert any(f"/story-media/{story.pk}/" in url for url in purged)
     assert any(url.endswith("/feeds/podcast/") for url in purged)
+    # The story is served in every interface language, and a CDN keeps each copy: each is forgotten.
+    assert {f"{site}/cy/stories/a-story/", f"{site}/es/stories/a-story/", f"{site}/cy/stories/"} <= purged
+    assert any(url.endswith("/cy/feeds/podcast/") for url in purged)
+    assert any(f"/es/story-media/{story.pk}/" in url for url in purged)
     assert_no_task_failed()
 
 
