@@ -2,6 +2,8 @@
 /<code>/ (voicebox/urls.py), so the same page in another language is its address with the language's prefix swapped:
 no lookup, and it holds for Wagtail's pages, the site's own views and even an address that answers 404."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from django.conf import settings
 from django.utils.translation import get_language
 
@@ -28,3 +30,10 @@ def english_path(path: str) -> str:
 def local_path(path: str) -> str:
     """A fixed address of the site (a Wagtail page such as "/stories/") in the language being shown."""
     return in_language(path, get_language() or settings.LANGUAGE_CODE)
+
+
+def in_every_language(url: str) -> list[str]:
+    """An absolute address (in any language) in every interface language."""
+    parts = urlsplit(url)
+    english = english_path(parts.path)
+    return [urlunsplit(parts._replace(path=in_language(english, code))) for code, _name in settings.LANGUAGES]

@@ -6,13 +6,10 @@ fields) use it.
 """
 
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.urls import reverse
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-
-from base.languages import english_path, in_language
 
 
 def format_moment(seconds: float) -> str:
@@ -63,8 +60,7 @@ def public_urls(story) -> list[str]:
         others.append(media)
     others += [reverse(name) for name in ("stories:feed", "stories:feed_atom", "stories:podcast")]
     batch.add_urls([_absolute(path) for path in others])
-    # Each of them is served in every interface language (/cy/..., /es/...), and a CDN keeps each copy apart.
-    return sorted({variant for url in batch.urls for variant in _in_every_language(url)})
+    return sorted(batch.urls)  # each in every interface language: base.frontend_cache
 
 
 def purge(urls: list[str]) -> None:
@@ -72,12 +68,6 @@ def purge(urls: list[str]) -> None:
     if urls and getattr(settings, "WAGTAILFRONTENDCACHE", None):
         batch = PurgeBatch(urls)
         batch.purge()
-
-
-def _in_every_language(url: str) -> list[str]:
-    parts = urlsplit(url)
-    english = english_path(parts.path)
-    return [urlunsplit(parts._replace(path=in_language(english, code))) for code, _name in settings.LANGUAGES]
 
 
 def _absolute(path: str) -> str:

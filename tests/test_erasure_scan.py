@@ -16,9 +16,11 @@ from django.core import mail
 from django.core.cache import cache
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
+from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from wagtail.models import ReferenceIndex
 
+from base.frontend_cache import EveryLanguageHTTPBackend, EveryLanguageMixin
 from curated.models import CollectionStory, StoryCollection
 from moderation.erasure import erase_story
 from moderation.models import AuditEvent, Contribution, WithdrawnStoryKey
@@ -192,13 +194,17 @@ def test_a_withdrawn_story_leaves_no_trace_in_any_table_or_file(client, tmp_path
     assert AuditEvent.objects.filter(story_ref=page.pk, action="withdrawn").exists()
 
 
-class RecordingBackend(BaseBackend):
+class RememberingBackend(BaseBackend):
     """A frontend cache (CDN) that remembers what it was asked to forget."""
 
     purged: list[str] = []
 
     def purge(self, url):
         self.purged.append(url)
+
+
+class RecordingBackend(EveryLanguageMixin, RememberingBackend):
+    """The same, asked in every interface language as the site's own backend asks (base.frontend_cache)."""
 
 
 def test_withdrawal_purges_the_story_from_a_configured_frontend_cache(settings, django_capture_on_commit_callbacks):
@@ -233,11 +239,28 @@ def test_withdrawal_purges_the_story_from_a_configured_frontend_cache(settings, 
     assert_no_task_failed()
 
 
+def test_the_shipped_cdn_purge_names_every_language(monkeypatch):
+    """Wagtail's own purges (on publish and unpublish, from a worker: English) go through the same backend."""
+    asked = []
+    monkeypatch.setattr(HTTPBackend, "purge", lambda self, url: asked.append(url))
+    backend = EveryLanguageHTTPBackend({"LOCATION": "http://cdn.internal:8080"})
+    backend.purge_batch(["https://stories.example.org/stories/a-story/", "https://stories.example.org/cy/feeds/"])
+    assert sorted(asked) == [
+        "https://stories.example.org/cy/feeds/",
+        "https://stories.example.org/cy/stories/a-story/",
+        "https://stories.example.org/es/feeds/",
+        "https://stories.example.org/es/stories/a-story/",
+        "https://stories.example.org/feeds/",
+        "https://stories.example.org/stories/a-story/",
+    ]
+
+
 # Run in a process of its own on the embedded default's own SQLite file, in write-ahead-log mode, as a running site
 # does: its connection stays open throughout (the suite's database lives in memory, with neither file nor log).
 PUBLISH_WITHDRAW_AND_WAIT = """
 import os
 from moderation import workflows
+from base.frontend_cache import EveryLanguageHTTPBackend, EveryLanguageMixin
 from moderation.erasure import erase_story
 from tests.factories import ConsentRecordFactory, ContributionFactory, StoryPageFactory, site_tree
 from tests.moderators import moderator

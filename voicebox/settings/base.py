@@ -360,7 +360,8 @@ if FRONTEND_CACHE_PURGE_URL:
     INSTALLED_APPS += ["wagtail.contrib.frontend_cache"]
     WAGTAILFRONTENDCACHE = {
         "default": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            # Wagtail's HTTP purge, for every interface language's copy of each address.
+            "BACKEND": "base.frontend_cache.EveryLanguageHTTPBackend",
             "LOCATION": FRONTEND_CACHE_PURGE_URL,
         }
     }
