@@ -50,7 +50,7 @@ def embed(count: int, vectors_path: Path) -> dict:
     started = time.perf_counter()
     whole, passages = [], 0
     for page in pages:  # as stories.meaning.store_vectors does for each story
-        whole.append(engine.embed([whole_text(page)], "query")[0])
+        whole.append(engine.embed([whole_text(page)], "passage")[0])
         pieces = [chunk.text for chunk in chunks(page)]
         engine.embed(pieces, "passage")
         passages += len(pieces)
