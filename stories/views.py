@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -58,7 +59,9 @@ def search(request):
     filters = StoryFilters.from_request(request, languages=StoryPage.objects.published_languages)
     results_page, hits = None, []
     if query:
-        results_page = paginate(request, search_stories(query, filters), per_page=SEARCH_RESULTS_PER_PAGE)
+        results_page = paginate(
+            request, search_stories(query, filters, get_language()), per_page=SEARCH_RESULTS_PER_PAGE
+        )
         hits = [(story, best_passage(story, query)) for story in results_page]
     context = {
         "query": query,

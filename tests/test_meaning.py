@@ -197,6 +197,18 @@ def test_search_finds_a_story_told_in_another_language_by_meaning(client, index)
     assert "no tenía ninguna esperanza" in html and "<mark>" not in html
 
 
+def test_a_reader_of_the_spanish_interface_finds_english_stories_by_meaning(client, index):
+    # e5 scores a Spanish query against English writing lower than an English query (bench/search_languages.py):
+    # "recuperar la esperanza" scores the English story about hope about 0.81, below the bar for a story in the
+    # query's own language. A reader of /es/ writes in Spanish, so English stories are held to the lower bar.
+    embedded(index, "Finding hope again", HOPE_EN)
+    embedded(index, "Forms and queues", BENEFITS)
+    embedded(index, "Breathing space", GARDEN)
+    html = client.get("/es/search/", {"q": "recuperar la esperanza"}).content.decode()
+    assert titles(html) == ["Finding hope again"]
+    assert "I had lost all hope" in html
+
+
 def test_search_puts_stories_found_by_words_and_meaning_first_and_keeps_moment_links(client, index):
     embedded(index, "Breathing space", GARDEN)  # the words "allotment" and "breathe", written
     spoken = embedded(
