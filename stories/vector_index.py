@@ -5,7 +5,8 @@ each process reads one kind of vector (StoryVector.Kind) into a single matrix th
 after public content changes (the page cache's generation, which storing or deleting vectors moves on), then scores
 a query against every row with one matrix product: a few milliseconds at 10,000 stories. A PostgreSQL deployment
 with the pgvector extension can name a class of its own instead, with the same two methods, whose `nearest` runs
-`ORDER BY vector <=> %s LIMIT %s` over a pgvector column under an HNSW index (see the README).
+`ORDER BY vector <=> %s LIMIT %s` over a pgvector column under an HNSW index, and whose `alike` does the same over a
+column of the story vectors with their language's mean removed (see the README).
 """
 
 import functools
@@ -18,7 +19,7 @@ import numpy as np
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .embeddings import DIMENSIONS
+from .embeddings import DIMENSIONS, centred_by_language
 from .generation import current_generation
 from .records import StoryVector
 
@@ -38,8 +39,10 @@ class VectorIndex(Protocol):
         """The `limit` stories (of `among`, if given) with the rows most alike to `query`, best first, at least
         `min_score` alike."""
 
-    def vector_of(self, kind: str, story_id: int) -> np.ndarray | None:
-        """A story's first stored vector of this kind (its whole-story vector), or None."""
+    def alike(self, story_id: int, limit: int, min_similarity: float = -1.0) -> list[Hit]:
+        """The `limit` stories whose whole-story vectors are most alike to this story's, best first, at least
+        `min_similarity` alike, once each language's mean vector is removed (embeddings.centred_by_language): what
+        the stories say, not which language they say it in. Empty when the story has no vector."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,11 @@ class _Matrix:
     starts: np.ndarray  # each story's first row
     sources: list[str]
     firsts: np.ndarray
+    languages: list[str]  # each row's story's language
+
+    @functools.cached_property
+    def centred(self) -> np.ndarray:
+        return centred_by_language(self.vectors, self.languages)
 
 
 class InProcessIndex:
@@ -67,7 +75,7 @@ class InProcessIndex:
             rows = list(
                 StoryVector.objects.filter(kind=kind)
                 .order_by("story_id", "position")
-                .values_list("story_id", "source", "first", "vector")
+                .values_list("story_id", "source", "first", "vector", "story__language")
             )
             row_story_ids = np.array([row[0] for row in rows], dtype=np.int64)
             starts = np.flatnonzero(np.r_[True, row_story_ids[1:] != row_story_ids[:-1]]) if rows else np.zeros(0, int)
@@ -77,6 +85,7 @@ class InProcessIndex:
                 starts=starts,
                 sources=[row[1] for row in rows],
                 firsts=np.array([row[2] for row in rows], dtype=np.int64),
+                languages=[row[4] for row in rows],
             )
             self._loaded[kind] = (generation, matrix)
         return matrix
@@ -111,12 +120,22 @@ class InProcessIndex:
             )
         return hits
 
-    def vector_of(self, kind: str, story_id: int) -> np.ndarray | None:
-        matrix = self._matrix(kind)
+    def alike(self, story_id: int, limit: int, min_similarity: float = -1.0) -> list[Hit]:
+        matrix = self._matrix(StoryVector.Kind.STORY)  # one row a story
         position = int(np.searchsorted(matrix.story_ids, story_id))
-        if position == len(matrix.story_ids) or matrix.story_ids[position] != story_id:
-            return None
-        return matrix.vectors[matrix.starts[position]]
+        if position == len(matrix.story_ids) or matrix.story_ids[position] != story_id or limit <= 0:
+            return []
+        rows = matrix.centred[matrix.starts]
+        scores = rows @ rows[position]
+        scores[position] = -np.inf
+        count = min(limit, len(scores))
+        top = np.argpartition(-scores, count - 1)[:count]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [
+            Hit(int(matrix.story_ids[story]), float(scores[story]), matrix.sources[row], int(matrix.firsts[row]))
+            for story, row in zip(top, matrix.starts[top], strict=True)
+            if scores[story] >= min_similarity
+        ]
 
 
 @functools.cache

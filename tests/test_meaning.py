@@ -160,6 +160,35 @@ def test_a_story_page_shows_the_stories_closest_in_meaning_in_any_language(clien
     assert len(found) <= 3
 
 
+def test_stories_like_this_compare_what_stories_say_not_which_language_they_say_it_in(client, index):
+    # Every e5 vector carries a share that says which language its text is in. Made-up vectors with a large
+    # language share and a smaller subject share stand in for real ones here, so the test says exactly that: a
+    # Spanish story about hope is offered English stories about hope before Spanish stories about anything else.
+    rng = np.random.default_rng(0)
+    spanish, english, hope, benefits = (rng.normal(size=embeddings.DIMENSIONS) for _ in range(4))
+
+    def story(title, language, subject):
+        page = publish_story(index, title, body=(title,), language=language)
+        vector = (spanish if language == "es" else english) * 2 + subject + rng.normal(scale=0.3, size=len(subject))
+        StoryVector.objects.create(
+            story=page, kind=StoryVector.Kind.STORY, vector=embeddings.to_bytes(vector / np.linalg.norm(vector))
+        )
+        return page
+
+    page = story("Volver a creer", "es", hope)
+    story("La oficina de prestaciones", "es", benefits)
+    story("El formulario perdido", "es", benefits)
+    story("Finding hope again", "en", hope)
+    story("Believing again", "en", hope)
+    story("Forms and queues", "en", benefits)
+    meaning.invalidate()  # as storing vectors does
+
+    raw = np.array([embeddings.from_bytes(row.vector) for row in StoryVector.objects.order_by("story_id")])
+    assert (raw @ raw[0])[1] > (raw @ raw[0])[3]  # as stored, the Spanish story on benefits is the closest
+    found = titles(client.get(page.url).content.decode().split('id="similar-heading"')[1])
+    assert sorted(found[:2]) == ["Believing again", "Finding hope again"]
+
+
 def test_stories_like_this_respect_consent_and_hidden_content_notes(client, index):
     story = embedded(index, "Finding hope again", HOPE_EN)
     researchers_only = embedded(index, "Volver a creer", HOPE_ES, language="es")
