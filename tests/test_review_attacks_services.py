@@ -19,22 +19,11 @@ from stories.governance import publishing_under_governance
 from tests.factories import ConsentRecordFactory, ContributionFactory
 from tests.moderators import make_user, moderator, peer_moderator, sign_in
 from tests.public_site import publish_story
-from tests.test_services import draft_story
+from tests.test_services import draft_story, published_response
 
 pytestmark = pytest.mark.django_db
 
 BIG = "99999999999999999999999"
-
-
-def _published_response(story, service, body="We hear you."):
-    return Response.objects.create(
-        story=story,
-        service=service,
-        role="Ward manager",
-        body=body,
-        status=Response.Status.PUBLISHED,
-        published_at=timezone.now(),
-    )
 
 
 @pytest.mark.parametrize(
@@ -71,7 +60,7 @@ def test_malformed_or_private_api_queries_are_refused_or_empty_never_a_500(clien
     ward = Service.objects.create(name="Willow Ward")
     story = publish_story(story_index, "Nights on the ward")
     StoryService.objects.create(story=story, service=ward, source=StoryService.Source.CONTRIBUTOR)
-    _published_response(story, ward)
+    published_response(story, ward)
     Response.objects.create(story=story, service=ward, role="Ward manager", body="Declined words.", status="declined")
     response = client.get(query)
     assert response.status_code in (200, 400, 404), (query, response.status_code, response.content[:300])
@@ -103,7 +92,7 @@ def test_other_roles_cannot_reach_responses_or_snippets_they_do_not_keep(story_i
     story = publish_story(story_index, "Nights on the ward")
     draft = publish_story(story_index, "Other")
     StoryService.objects.create(story=story, service=ward, source=StoryService.Source.CONTRIBUTOR)
-    response = _published_response(story, ward)
+    response = published_response(story, ward)
     user = {
         "responder": lambda: make_user("rhi", RESPONDERS),
         "commissioner": lambda: make_user("cam", COMMISSIONERS),
@@ -252,7 +241,7 @@ def test_a_researchers_only_story_shows_nowhere_in_public_services_or_collection
     ward = Service.objects.create(name="Willow Ward")
     narrowed = publish_story(story_index, "For researchers only")
     StoryService.objects.create(story=narrowed, service=ward, source=StoryService.Source.CONTRIBUTOR)
-    _published_response(narrowed, ward, body="A reply under a narrowed story.")
+    published_response(narrowed, ward, body="A reply under a narrowed story.")
     collection = StoryCollection.objects.create(title="Ward visit", slug="ward-visit", introduction="For a visit.")
     CollectionStory.objects.create(collection=collection, story=narrowed)
     PageViewRestriction.objects.create(page=narrowed, restriction_type=PageViewRestriction.GROUPS)
