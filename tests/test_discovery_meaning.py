@@ -12,10 +12,11 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from research import curation, tasks
-from research.discovery import DiscoveryParameters, Document, centred_by_language, discover, relative_cut
+from research.discovery import DiscoveryParameters, Document, discover, relative_cut
 from research.models import DiscoveryRun, EmergingTheme, ThemeMembership
 from research.runs import run_discovery
 from stories import embeddings
+from stories.embeddings import centred_by_language
 from stories.governance import publishing_under_governance
 from stories.meaning import store_vectors
 from tests.public_site import build_site
