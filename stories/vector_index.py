@@ -55,8 +55,9 @@ class _Matrix:
     languages: list[str]  # each row's story's language
 
     @functools.cached_property
-    def centred(self) -> np.ndarray:
-        return centred_by_language(self.vectors, self.languages)
+    def centred_stories(self) -> np.ndarray:
+        """Each story's first row with its language's mean removed: made once a generation, not once a page."""
+        return centred_by_language(self.vectors[self.starts], [self.languages[row] for row in self.starts])
 
 
 class InProcessIndex:
@@ -125,8 +126,7 @@ class InProcessIndex:
         position = int(np.searchsorted(matrix.story_ids, story_id))
         if position == len(matrix.story_ids) or matrix.story_ids[position] != story_id or limit <= 0:
             return []
-        rows = matrix.centred[matrix.starts]
-        scores = rows @ rows[position]
+        scores = matrix.centred_stories @ matrix.centred_stories[position]
         scores[position] = -np.inf
         count = min(limit, len(scores))
         top = np.argpartition(-scores, count - 1)[:count]
