@@ -32,7 +32,6 @@ from sklearn.preprocessing import normalize
 from stop_words import LANGUAGE_MAPPING, get_stop_words
 
 from stories import embeddings
-from stories.embeddings import centred_by_language
 
 # Words of two letters or more, in any alphabet; numbers (ages, years, doses) say little about a theme, and the
 # pieces of contractions ("couldn", "t") are not words.
@@ -129,7 +128,9 @@ def discover(documents: Sequence[Document], parameters: DiscoveryParameters | No
     meaning = None
     if parameters.method == "meaning":
         try:
-            meaning = centred_by_language(_story_vectors(documents), [document.language for document in documents])
+            meaning = embeddings.centred_by_language(
+                _story_vectors(documents), [document.language for document in documents]
+            )
         except embeddings.EmbeddingsUnavailable as error:
             note = f"Discovery by meaning is unavailable ({error}); themes were found by words instead."
             parameters = replace(parameters, method="words")
