@@ -24,14 +24,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "voicebox.settings.dev")
 
-from theme_methods import _apt_file, _records  # noqa: E402  (the Debian lists, read as the theme benchmark reads them)
+from theme_methods import apt_file, records  # noqa: E402  (the Debian lists, read as the theme benchmark reads them)
 
 
 def pairs(count: int) -> list[tuple[str, str, str]]:
     """(English one-line description, Spanish one-line description, English long description) of `count` packages."""
     descriptions: dict[str, dict[str, str]] = {}
     for language in ("en", "es"):
-        for record in _records(_apt_file(f"*_debian_dists_*_main_i18n_Translation-{language}*")):
+        for record in records(apt_file(f"*_debian_dists_*_main_i18n_Translation-{language}*")):
             if description := record.get(f"Description-{language}"):
                 descriptions.setdefault(record["Package"], {})[language] = description
     names = sorted(name for name, by in descriptions.items() if len(by) == 2 and not name.startswith("lib"))

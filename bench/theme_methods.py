@@ -126,7 +126,7 @@ FORTUNE_THEMES = [
 FORTUNE_SPANISH = {"science": "ciencia", "computers": "informatica", "love": "sentimientos", "politics": "poder"}
 
 
-def _apt_file(pattern: str) -> str:
+def apt_file(pattern: str) -> str:
     # The release's own list, not its updates' (the largest of those that match).
     path = max(APT_LISTS.glob(pattern), key=lambda path: path.stat().st_size, default=None)
     if path is None:
@@ -134,7 +134,7 @@ def _apt_file(pattern: str) -> str:
     return subprocess.run(["/usr/lib/apt/apt-helper", "cat-file", str(path)], capture_output=True, text=True).stdout
 
 
-def _records(text: str):
+def records(text: str):
     for block in text.split("\n\n"):
         record, key = {}, None
         for line in block.split("\n"):
@@ -150,7 +150,7 @@ def _records(text: str):
 def debian_pool() -> list[dict]:
     """Package descriptions with one clear theme each, one per source package and language."""
     theme, source = {}, {}
-    for record in _records(_apt_file("*_debian_dists_*_main_binary-amd64_Packages*")):
+    for record in records(apt_file("*_debian_dists_*_main_binary-amd64_Packages*")):
         tags = {tag.strip() for tag in record.get("Tag", "").replace("\n", " ").split(",") if tag.strip()}
         section = record.get("Section", "").split("/")[-1]
         labels = (tags & FIELD_TAGS) | ({section} & SECTIONS)
@@ -159,7 +159,7 @@ def debian_pool() -> list[dict]:
             theme[name], source[name] = labels.pop(), record.get("Source", name).split()[0]
     pool, seen = [], set()
     for language in ("en", "es"):
-        for record in _records(_apt_file(f"*_debian_dists_*_main_i18n_Translation-{language}*")):
+        for record in records(apt_file(f"*_debian_dists_*_main_i18n_Translation-{language}*")):
             name, description = record.get("Package"), record.get(f"Description-{language}")
             if name not in theme or not description:
                 continue
