@@ -66,10 +66,15 @@ def assert_no_axe_violations(page: Page) -> None:
 
 
 def test_public_pages_have_no_axe_violations(live_server, browser_page, public_paths):
+    # Nothing a page asks for fails either; the browser's own request for an icon is reported only to the console.
+    failed = []
+    browser_page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    browser_page.on("console", lambda message: failed.append(message.text) if message.type == "error" else None)
     for path in public_paths:
         response = browser_page.goto(live_server.url + path)
         assert response.status == 200, path
         assert_no_axe_violations(browser_page)
+    assert failed == []
 
 
 def test_story_page_with_its_notice_open_and_the_transcript_playing_has_no_violations(
